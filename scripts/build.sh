@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Configure and build a kernel out of tree.
+# Usage: scripts/build.sh SRC NAME CONFIGS [make targets...]
+#   SRC      kernel source tree (build/linux, build/linux-base, ...)
+#   NAME     build dir name under build/out (one per tree x config)
+#   CONFIGS  comma-separated fragments from configs/ (first one names the arch)
+# Prints the O= directory on stdout.
+. "$(dirname "$0")/lib.sh"
+
+src=$(cd "$1" && pwd) || die "no kernel tree $1"
+name=$2 configs=$3
+shift 3
+o=$OUT/$name
+mkdir -p "$o"
+case $configs in
+s390x*) arch=s390 cross=$CROSS cc=$KCC ;;
+x86_64*) arch=x86_64 cross= cc=$KCC_X86 ;;
+*) die "unknown config '$configs': fragments are configs/s390x-*.config or configs/x86_64-*.config" ;;
+esac
+# Two cores: concurrent kernel builds (helpers, CI steps) queue on one lock.
+if [ -z "${RIG_BUILD_LOCKED:-}" ]; then
+	export RIG_BUILD_LOCKED=1
+	exec flock "$BUILD/.build.lock" "$0" "$src" "$name" "$configs" "$@"
+fi
+kmake() { make -C "$src" O="$o" ARCH=$arch CROSS_COMPILE=$cross CC="$cc" HOSTCC="$KCC_X86" -j"$JOBS" "$@"; }
+
+frags=()
+IFS=, read -ra names <<<"$configs"
+for c in "${names[@]}"; do
+	f=$ROOT/configs/$c.config
+	[ -f "$f" ] || die "no config fragment $f"
+	frags+=("$f")
+done
+
+# Regenerate .config only when a fragment changed, so builds stay incremental.
+sum=$(cat "${frags[@]}" | sha256sum | cut -d' ' -f1)
+if [ ! -f "$o/.config" ] || [ "$(cat "$o/.fragments.sha256" 2>/dev/null)" != "$sum" ]; then
+	log=$LOGS/config-$name.log
+	step "configure $name (tinyconfig + $configs)" "$log" bash -c "
+		$(declare -f kmake); src='$src' o='$o' arch=$arch cross='$cross' cc='$cc' KCC_X86='$KCC_X86' JOBS=$JOBS
+		kmake tinyconfig &&
+		cd '$src' && ARCH=$arch scripts/kconfig/merge_config.sh -m -O '$o' '$o/.config' ${frags[*]} &&
+		kmake olddefconfig" || die "configuring $name failed (see $log)"
+	# Every option a fragment asks for must survive Kconfig.
+	dropped=()
+	while IFS= read -r line; do
+		case $line in
+		CONFIG_*=n) opt=${line%%=*}
+			grep -q "^$opt=" "$o/.config" && dropped+=("$line (got $(grep "^$opt=" "$o/.config"))") ;;
+		CONFIG_*=*) grep -qxF "$line" "$o/.config" ||
+			dropped+=("$line (got $(grep -E "^(# )?${line%%=*}[= ]" "$o/.config" || echo 'not in .config'))") ;;
+		esac
+	done < <(cat "${frags[@]}" | sed 's/[[:space:]]*$//')
+	if [ ${#dropped[@]} -ne 0 ]; then
+		rm -f "$o/.config"
+		for d in "${dropped[@]}"; do say "Kconfig dropped: $d"; done
+		die "config $name: ${#dropped[@]} option(s) asked for by $configs were not set (unmet dependencies?); fix the fragment"
+	fi
+	echo "$sum" >"$o/.fragments.sha256"
+fi
+
+if [ $# -gt 0 ]; then
+	log=$LOGS/build-$name.log
+	step "build $name: $*" "$log" kmake "$@" || die "build $name failed (see $log)"
+fi
+echo "$o"

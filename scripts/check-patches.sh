@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Per-patch gates (bisect): each patch of build/linux, in order, must build
+# (s390x guest config, W=1, sparse on what it rebuilds) with no new warning
+# against the base, pass checkpatch --strict, and keep kernel-doc clean on
+# the files it touches. Then whole-series gates: coccicheck and an x86_64
+# build of the vfio core and the mdev samples.
+# Usage: check-patches.sh RESULTS  (writes "PASS|FAIL name<TAB>detail" lines)
+. "$(dirname "$0")/lib.sh"
+
+results=$1
+: >"$results"
+res() { printf '%s %s\t%s\n' "$1" "$2" "${3:-}" >>"$results"; }
+
+# Where warnings count: the files the series is about.
+PREFIXES=(drivers/s390/cio/ drivers/vfio/ include/linux/vfio.h include/linux/mdev.h
+	samples/vfio-mdev/)
+base=$(git -C "$KTREE" rev-parse "$BASE_TAG^{commit}")
+mapfile -t commits < <(git -C "$KTREE" rev-list --reverse "$base..HEAD")
+bis=$BUILD/bisect
+if [ ! -d "$bis" ]; then
+	git -C "$KTREE" worktree prune
+	git -C "$KTREE" worktree add -q --detach "$bis" "$base"
+fi
+git -C "$bis" checkout -q -f --detach "$base"
+
+# Base: build once with the same flags, so each patch rebuilds only what it
+# changes; sparse (C=2) over the series' directories gives the baseline.
+wbase=$LOGS/check-warnings-base.txt
+if ! "$ROOT/scripts/build.sh" "$bis" bisect-w1 s390x-guest W=1 vmlinux >/dev/null ||
+	! "$ROOT/scripts/build.sh" "$bis" bisect-w1 s390x-guest C=2 W=1 drivers/s390/cio/ drivers/vfio/ >/dev/null; then
+	res FAIL "base builds with W=1 and sparse" "log: build/logs/build-bisect-w1.log"
+	exit 1
+fi
+cp "$LOGS/build-bisect-w1.log" "$LOGS/check-build-base.log"
+python3 "$ROOT/scripts/warnings.py" extract "$LOGS/check-build-base.log" "${PREFIXES[@]}" >"$wbase"
+say "base: $(wc -l <"$wbase") known warnings in the series' files (${wbase#"$ROOT"/})"
+
+kdoc() { # kdoc TREE FILE... -> normalised kernel-doc warnings
+	local t=$1
+	shift
+	(cd "$t" && ./scripts/kernel-doc -none "$@" 2>&1 >/dev/null) | sed -E 's/:[0-9]+:/:/'
+}
+
+n=0
+for c in "${commits[@]}"; do
+	n=$((n + 1))
+	subj=$(git -C "$KTREE" log -1 --format=%s "$c")
+	tag=$(printf 'patch %02d/%02d "%s"' "$n" "${#commits[@]}" "$subj")
+	git -C "$bis" checkout -q -f --detach "$c"
+
+	log=$LOGS/check-build-$(printf %02d "$n").log
+	if "$ROOT/scripts/build.sh" "$bis" bisect-w1 s390x-guest C=1 W=1 vmlinux >/dev/null; then
+		cp "$LOGS/build-bisect-w1.log" "$log"
+		res PASS "$tag: builds (s390x, W=1, sparse)"
+		new=$(python3 "$ROOT/scripts/warnings.py" new "$wbase" "$log" "${PREFIXES[@]}" || true)
+		if [ -z "$new" ]; then
+			res PASS "$tag: no new compiler/sparse warning"
+		else
+			res FAIL "$tag: no new compiler/sparse warning" "$(echo "$new" | head -n 3 | tr '\n' ';') log: ${log#"$ROOT"/}"
+		fi
+	else
+		cp "$LOGS/build-bisect-w1.log" "$log"
+		res FAIL "$tag: builds (s390x, W=1, sparse)" "log: ${log#"$ROOT"/}"
+	fi
+
+	cp_log=$LOGS/check-checkpatch-$(printf %02d "$n").log
+	git -C "$KTREE" format-patch -1 --stdout "$c" |
+		(cd "$bis" && ./scripts/checkpatch.pl --strict --show-types -) >"$cp_log" 2>&1 || true
+	read -r errs warns checks < <(sed -nE 's/^total: ([0-9]+) errors, ([0-9]+) warnings, ([0-9]+) checks.*/\1 \2 \3/p' "$cp_log")
+	if [ -z "${errs:-}" ]; then
+		res FAIL "$tag: checkpatch --strict" "no summary line: ${cp_log#"$ROOT"/}"
+	elif [ "$errs" -eq 0 ] && [ "$warns" -eq 0 ] &&
+		{ [ "$checks" -eq 0 ] || git -C "$KTREE" log -1 --format=%b "$c" | grep -qi checkpatch; }; then
+		res PASS "$tag: checkpatch --strict" "$checks checks${checks:+ explained in the commit}"
+	else
+		res FAIL "$tag: checkpatch --strict" "$errs errors, $warns warnings, $checks checks: ${cp_log#"$ROOT"/}"
+	fi
+
+	mapfile -t files < <(git -C "$KTREE" diff-tree --no-commit-id --name-only -r --diff-filter=AM "$c" -- '*.c' '*.h' | grep -v '^tools/')
+	if [ ${#files[@]} -gt 0 ]; then
+		after=$(kdoc "$bis" "${files[@]}" | sort -u)
+		before=$(for f in "${files[@]}"; do
+			git -C "$KTREE" show "$base:$f" >"$BUILD/kdoc-base.tmp" 2>/dev/null || continue
+			(cd "$bis" && ./scripts/kernel-doc -none "$BUILD/kdoc-base.tmp" 2>&1 >/dev/null) |
+				sed -E "s|$BUILD/kdoc-base.tmp|$f|; s/:[0-9]+:/:/"
+		done | sort -u)
+		newdoc=$(comm -13 <(echo "$before") <(echo "$after") | sed '/^$/d')
+		if [ -z "$newdoc" ]; then
+			res PASS "$tag: kernel-doc clean on ${#files[@]} touched file(s)"
+		else
+			res FAIL "$tag: kernel-doc clean on touched files" "$(echo "$newdoc" | head -n 3 | tr '\n' ';')"
+		fi
+	fi
+done
+rm -f "$BUILD/kdoc-base.tmp"
+git -C "$bis" checkout -q -f --detach "$base"
+
+# Whole series: coccicheck on the directories it touches, base vs patched.
+mapfile -t dirs < <(git -C "$KTREE" diff --name-only "$base..HEAD" -- '*.c' '*.h' |
+	grep -v '^tools/' | xargs -r -n1 dirname | sort -u)
+cocci() { # cocci TREE LOG -> normalised reports
+	local t=$1 out=$2 d
+	: >"$out"
+	for d in "${dirs[@]}"; do
+		[ -d "$t/$d" ] || continue
+		make -C "$t" coccicheck MODE=report M="$d" J="$JOBS" >>"$out" 2>&1 || echo "coccicheck failed in $d" >>"$out"
+	done
+	grep -E '^[^ ]+:[0-9]+:[0-9-]+: (WARNING|ERROR|ERROR:|WARNING:)|coccicheck failed' "$out" |
+		sed -E 's/:[0-9]+:[0-9-]+:/:/; s/line [0-9]+/line N/g' | sort -u
+}
+if [ ${#dirs[@]} -gt 0 ]; then
+	git -C "$bis" checkout -q -f --detach "$base"
+	cb=$(cocci "$bis" "$LOGS/check-cocci-base.log")
+	git -C "$bis" checkout -q -f --detach "${commits[-1]}"
+	ca=$(cocci "$bis" "$LOGS/check-cocci-series.log")
+	newc=$(comm -13 <(echo "$cb") <(echo "$ca") | sed '/^$/d')
+	if grep -q 'coccicheck failed' <<<"$ca"; then
+		res FAIL "series: coccicheck MODE=report runs on ${dirs[*]}" "log: build/logs/check-cocci-series.log"
+	elif [ -z "$newc" ]; then
+		res PASS "series: coccicheck adds no report in ${dirs[*]}"
+	else
+		res FAIL "series: coccicheck adds no report" "$(echo "$newc" | head -n 3 | tr '\n' ';')"
+	fi
+	git -C "$bis" checkout -q -f --detach "$base"
+fi
+
+# Whole series: the vfio core and the mdev samples on a second architecture.
+if "$ROOT/scripts/build.sh" "$KTREE" series-x86 x86_64-mdev W=1 drivers/vfio/ samples/vfio-mdev/ >/dev/null; then
+	res PASS "series: x86_64 build of drivers/vfio and samples/vfio-mdev (W=1)"
+else
+	res FAIL "series: x86_64 build of drivers/vfio and samples/vfio-mdev" "log: build/logs/build-series-x86.log"
+fi

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# `make check`: every gate, each reported as PASS/FAIL with its log, then the
+# guest selftests on the debug kernel, one result per test. Ends with
+# "N passed, N failed" and exits non-zero on any failure.
+#   TREE=base  run only the guest tests, on the unpatched base kernel
+. "$(dirname "$0")/lib.sh"
+
+want=${TREE:-series}
+case $want in series | base) ;; *) die "TREE=$want: use TREE=series (default) or TREE=base" ;; esac
+t0=$(date +%s)
+passed=0 failed=0 skipped=0
+failures=()
+summary=$LOGS/check-summary.txt
+: >"$summary"
+
+# record PASS|FAIL NAME [DETAIL]
+record() {
+	local verdict=$1 name=$2 detail=${3:-}
+	if [ "$verdict" = PASS ]; then
+		passed=$((passed + 1))
+	elif [ "$verdict" = SKIP ]; then
+		skipped=$((skipped + 1))
+	else
+		failed=$((failed + 1))
+		failures+=("$name")
+	fi
+	printf '%s %s%s\n' "$verdict" "$name" "${detail:+  ($detail)}" | tee -a "$summary" >&2
+}
+
+# gate NAME LOG CMD...: a gate passes when CMD exits 0.
+gate() {
+	local name=$1 log=$2
+	shift 2
+	if step "$name" "$log" "$@"; then
+		record PASS "$name"
+	else
+		record FAIL "$name" "log: ${log#"$ROOT"/}"
+	fi
+}
+
+finish() {
+	say "check finished in $(($(date +%s) - t0)) s; summary: ${summary#"$ROOT"/}"
+	[ ${#failures[@]} -eq 0 ] || printf 'failed: %s\n' "${failures[@]}" >&2
+	echo "$passed passed, $failed failed, $skipped skipped"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
+"$ROOT/scripts/deps.sh"
+
+if [ "$want" = series ]; then
+	gate "series applies to the base (git am)" "$LOGS/check-tree.log" "$ROOT/scripts/tree.sh"
+	if [ "$failed" -ne 0 ]; then finish; fi
+	"$ROOT/scripts/check-patches.sh" "$LOGS/check-patches.results" || true
+	while read -r verdict name detail; do
+		record "$verdict" "$name" "$detail"
+	done <"$LOGS/check-patches.results"
+fi
+
+# Guest selftests on the debug kernel of the chosen tree.
+src=$KTREE
+[ "$want" = base ] && { "$ROOT/scripts/base.sh"; src=$KBASE; }
+[ -d "$KTREE/tools/testing/selftests/vfio" ] ||
+	{ record FAIL "guest selftests" "the series has no tools/testing/selftests/vfio"; finish; }
+if ! o=$("$ROOT/scripts/build.sh" "$src" "$want-debug" s390x-guest,s390x-debug bzImage); then
+	record FAIL "build $want kernel with configs s390x-guest,s390x-debug" "log: build/logs/build-$want-debug.log"
+	finish
+fi
+if ! initrd=$("$ROOT/scripts/guest.sh" "$o" "$BUILD/guest/$want-debug"); then
+	record FAIL "guest userspace builds" "log: build/logs/guest-$want-debug.log*"
+	finish
+fi
+log=$LOGS/selftests-$want.log
+say "==> guest selftests on the $want debug kernel, 2 vCPUs (log: ${log#"$ROOT"/})"
+python3 "$ROOT/scripts/qemu-run.py" --kernel "$o/arch/s390/boot/bzImage" --initrd "$initrd" \
+	--run selftests --devices 4 --smp 2 --timeout 900 --log "$log" >"$LOGS/selftests-$want.out" 2>&1
+run_rc=$?
+cat "$LOGS/selftests-$want.out" >&2
+ntests=0
+while IFS=$'\t' read -r verdict name; do
+	ntests=$((ntests + 1))
+	record "$verdict" "selftest: $name"
+done < <(python3 "$ROOT/scripts/tap.py" "$log")
+[ "$ntests" -gt 0 ] || record FAIL "selftests ran" "no TAP results in ${log#"$ROOT"/}"
+if [ "$run_rc" -eq 0 ]; then
+	record PASS "guest run on $want: no splat, no leak, powered off"
+else
+	record FAIL "guest run on $want: no splat, no leak, powered off" "see ${LOGS#"$ROOT"/}/selftests-$want.out"
+fi
+finish

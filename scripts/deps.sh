@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Install what the rig needs from Debian, or say exactly what is missing.
+# Usage: scripts/deps.sh [check|install]   (default: install when root)
+. "$(dirname "$0")/lib.sh"
+
+# command-or-file  package
+NEEDS=(
+	"s390x-linux-gnu-gcc gcc-s390x-linux-gnu"
+	"/usr/s390x-linux-gnu/lib/libc.a libc6-dev-s390x-cross"
+	"qemu-system-s390x qemu-system-misc"
+	"sparse sparse"
+	"spatch coccinelle"
+	"ccache ccache"
+	"bc bc"
+	"flex flex"
+	"bison bison"
+	"/usr/include/openssl/ssl.h libssl-dev"
+	"/usr/include/libelf.h libelf-dev"
+	"cpio cpio"
+	"xz xz-utils"
+	"python3 python3"
+	"perl perl"
+	"git git"
+	"make make"
+	"gcc gcc"
+	"sha256sum coreutils"
+	"$(base_field TARBALL) $(base_field DEBIAN_PACKAGE)"
+)
+
+missing=(${EXTRA_PKGS:-})
+for n in "${NEEDS[@]}"; do
+	what=${n% *} pkg=${n##* }
+	case $what in
+	/*) [ -e "$what" ] ;;
+	*) command -v "$what" >/dev/null 2>&1 ;;
+	esac || missing+=("$pkg")
+done
+
+bb_deb() { ls "$BUILD"/dl/busybox-static_*_s390x.deb 2>/dev/null | head -n1; }
+
+if [ ${#missing[@]} -eq 0 ] && [ -n "$(bb_deb)" ]; then
+	exit 0
+fi
+[ "${1:-install}" = check ] && die "missing packages: ${missing[*]} (run scripts/deps.sh as root)"
+[ "$(id -u)" -eq 0 ] || die "missing packages: ${missing[*]}; run as root: apt-get install ${missing[*]}"
+
+log=$LOGS/deps.log
+if [ ${#missing[@]} -ne 0 ]; then
+	step "apt-get install ${missing[*]}" "$log" bash -c "
+		dpkg --add-architecture s390x &&
+		apt-get update -q &&
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends ${missing[*]}" ||
+		die "could not install: ${missing[*]} (see $log)"
+fi
+if [ -z "$(bb_deb)" ]; then
+	mkdir -p "$BUILD/dl"
+	step "download busybox-static:s390x" "$LOGS/deps-busybox.log" bash -c "
+		dpkg --print-foreign-architectures | grep -qx s390x || dpkg --add-architecture s390x
+		cd '$BUILD/dl' && { apt-get download busybox-static:s390x ||
+			{ apt-get update -q && apt-get download busybox-static:s390x; }; }" ||
+		die "could not download busybox-static:s390x (see $LOGS/deps-busybox.log)"
+fi

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Write patches/ from build/linux's commits since the base: git format-patch
+# output with a cover letter (text from docs/cover-letter.txt, Cc list from
+# get_maintainer.pl, shortlog, diffstat, base-commit) and a quilt series file.
+# The new series is checked to rebuild the work tree's exact tree from the
+# base before it replaces patches/; a failed step leaves patches/ untouched.
+. "$(dirname "$0")/lib.sh"
+
+[ -d "$KTREE/.git" ] || die "no work tree at $KTREE: run 'make tree' first"
+[ -z "$(git -C "$KTREE" status --porcelain --untracked-files=no)" ] ||
+	die "$KTREE has uncommitted changes: commit them first (one commit per patch)"
+base=$(git -C "$KTREE" rev-parse "$BASE_TAG^{commit}")
+n=$(git -C "$KTREE" rev-list --count "$base..HEAD")
+[ "$n" -gt 0 ] || die "no commits on top of the base in $KTREE: nothing to export"
+cover=$ROOT/docs/cover-letter.txt
+[ -f "$cover" ] || die "no $cover (first line: subject; then the cover letter body)"
+
+tmp=$BUILD/export.new
+rm -rf "$tmp"
+mkdir -p "$tmp"
+git -C "$KTREE" format-patch -q --cover-letter --base="$base" -o "$tmp" "$base..HEAD" ||
+	die "git format-patch failed"
+
+# Cc: what the tree's get_maintainer.pl says for the whole series.
+cc=$(cd "$KTREE" && ls "$tmp"/0*.patch | grep -v 0000-cover-letter |
+	xargs ./scripts/get_maintainer.pl --no-rolestats --no-git --no-git-fallback \
+		--no-tree 2>/dev/null | sort -u)
+python3 - "$tmp/0000-cover-letter.patch" "$cover" "$cc" <<'PY' || die "could not fill in the cover letter"
+import sys
+path, cover_path, cc = sys.argv[1:4]
+text = open(path).read()
+cover = open(cover_path).read().split("\n", 1)
+subject, body = cover[0].strip(), cover[1].strip("\n") if len(cover) > 1 else ""
+assert "*** SUBJECT HERE ***" in text and "*** BLURB HERE ***" in text
+text = text.replace("*** SUBJECT HERE ***", subject).replace("*** BLURB HERE ***", body)
+head, rest = text.split("\n\n", 1)
+cc_lines = "".join("Cc: %s\n" % c for c in cc.splitlines() if c.strip())
+open(path, "w").write(head + "\n" + cc_lines.rstrip("\n") + "\n\n" + rest if cc_lines else text)
+PY
+(cd "$tmp" && ls 0*.patch | grep -v 0000-cover-letter >series)
+
+# The series must rebuild HEAD's tree from the base, patch by patch.
+idx=$(mktemp)
+rm -f "$idx"
+export GIT_INDEX_FILE=$idx
+git -C "$KTREE" read-tree "$base"
+while read -r p; do
+	git -C "$KTREE" apply --cached "$tmp/$p" 2>"$LOGS/export-check.log" ||
+		{ rm -f "$idx"; die "exported $p does not apply to the base plus its predecessors (see $LOGS/export-check.log); patches/ untouched"; }
+done <"$tmp/series"
+got=$(git -C "$KTREE" write-tree)
+rm -f "$idx"
+unset GIT_INDEX_FILE
+[ "$got" = "$(git -C "$KTREE" rev-parse 'HEAD^{tree}')" ] ||
+	die "the exported series does not reproduce HEAD's tree; patches/ untouched"
+
+rm -rf "$ROOT/patches.old"
+[ -d "$ROOT/patches" ] && mv "$ROOT/patches" "$ROOT/patches.old"
+mv "$tmp" "$ROOT/patches"
+rm -rf "$ROOT/patches.old"
+# The work tree now matches patches/: record it so 'make tree' keeps it.
+sum=$( (cd "$ROOT/patches" && cat series $(cat series)) | sha256sum | cut -d' ' -f1)
+echo "$sum $(git -C "$KTREE" rev-parse HEAD)" >"$KTREE/.git/rig-applied"
+say "export: $n patches + cover letter written to patches/"

@@ -1,0 +1,54 @@
+# shellcheck shell=bash
+# Common helpers for the rig scripts: paths, logging, steps with progress.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=$ROOT/build
+LOGS=$BUILD/logs
+KTREE=$BUILD/linux           # base + series, one commit per patch
+KBASE=$BUILD/linux-base # worktree of the base commit
+OUT=$BUILD/out              # O= build dirs, one per tree x config
+BASE_TAG=base
+mkdir -p "$LOGS"
+
+# Cross compiler for s390x; ccache in front when available.
+CROSS=s390x-linux-gnu-
+if command -v ccache >/dev/null 2>&1; then
+	export CCACHE_DIR=${CCACHE_DIR:-$BUILD/ccache}
+	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+	KCC="ccache ${CROSS}gcc"
+	KCC_X86="ccache gcc"
+else
+	KCC="${CROSS}gcc"
+	KCC_X86="gcc"
+fi
+JOBS=${JOBS:-$(($(nproc) + 1))}
+
+ts() { date +%H:%M:%S; }
+say() { printf '[%s] %s\n' "$(ts)" "$*" >&2; }
+die() { printf '[%s] ERROR: %s\n' "$(ts)" "$*" >&2; exit 1; }
+
+# step NAME LOG CMD...: run CMD with all output in LOG, print progress
+# (elapsed time every 30 s) and, on failure, the tail of LOG.
+step() {
+	local name=$1 log=$2 start rc ticker
+	shift 2
+	start=$(date +%s)
+	say "==> $name (log: ${log#"$ROOT"/})"
+	( while sleep 30; do say "    ... $name: $(($(date +%s) - start)) s"; done ) &
+	ticker=$!
+	set +e
+	"$@" >"$log" 2>&1
+	rc=$?
+	set -e
+	kill "$ticker" 2>/dev/null; wait "$ticker" 2>/dev/null || true
+	if [ "$rc" -ne 0 ]; then
+		say "FAILED: $name (exit $rc, $(($(date +%s) - start)) s). Last lines of $log:"
+		tail -n 25 "$log" | sed 's/^/    | /' >&2
+		return "$rc"
+	fi
+	say "    done: $name in $(($(date +%s) - start)) s"
+}
+
+# Read KEY=VALUE from the BASE file.
+base_field() { sed -n "s/^$1=//p" "$ROOT/BASE"; }
