@@ -11,32 +11,14 @@
  * back to io_subchannel. Prints "@@BENCH name median=.. min=.. max=.. n=.. unit"
  * lines: bytes per subchannel (Slab and MemFree deltas) and microseconds.
  */
-#define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <unistd.h>
-
-#define CSS "/sys/bus/css"
-
-static void fail(const char *what, const char *path, int err)
-{
-	fprintf(stderr, "vfio_ccw_bench: %s %s: %s\n", what, path, strerror(err));
-	exit(1);
-}
+#include "rig.h"
 
 static void put(const char *path, const char *val)
 {
-	int fd = open(path, O_WRONLY);
+	int ret = sysfs_write(val, "%s", path);
 
-	if (fd < 0)
-		fail("open", path, errno);
-	if (write(fd, val, strlen(val)) < 0)
-		fail("write to", path, errno);
-	close(fd);
+	if (ret)
+		fail("writing '%s' to %s: %s", val, path, strerror(-ret));
 }
 
 static void putf(const char *val, const char *fmt, const char *sch)
@@ -55,7 +37,7 @@ static void meminfo(long *slab, long *memfree)
 	long v;
 
 	if (!f)
-		fail("open", "/proc/meminfo", errno);
+		fail("open /proc/meminfo: %s", strerror(errno));
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "Slab: %ld kB", &v) == 1)
 			*slab = v * 1024;
@@ -63,28 +45,6 @@ static void meminfo(long *slab, long *memfree)
 			*memfree = v * 1024;
 	}
 	fclose(f);
-}
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static void report(const char *name, double *v, int n, const char *unit)
-{
-	qsort(v, n, sizeof(*v), cmp);
-	printf("@@BENCH %s median=%.1f min=%.1f max=%.1f n=%d %s\n",
-	       name, v[n / 2], v[0], v[n - 1], n, unit);
 }
 
 static void uuid_for(char *buf, size_t len, int i)
@@ -99,6 +59,7 @@ int main(int argc, char **argv)
 	long s0 = 0, f0 = 0, s1 = 0, f1 = 0, s2 = 0, f2 = 0;
 	char uuid[64], path[256];
 
+	rig_prog = "vfio_ccw_bench";
 	if (argc < 4 || strcmp(argv[1], "-r") || (rounds = atoi(argv[2])) < 1) {
 		fprintf(stderr, "usage: %s -r ROUNDS SCH [SCH...]\n", argv[0]);
 		return 2;
@@ -146,10 +107,10 @@ int main(int argc, char **argv)
 		slab_mdev[r] = (double)(s2 - s0) / n;
 	}
 	printf("@@BENCH-N subchannels=%d rounds=%d\n", n, rounds);
-	report("bytes_per_idle_subchannel_slab", slab_idle, rounds, "bytes");
-	report("bytes_per_idle_subchannel_memfree", free_idle, rounds, "bytes");
-	report("bytes_per_subchannel_with_mdev_slab", slab_mdev, rounds, "bytes");
-	report("bind_all_to_vfio_ccw", bind_us, rounds, "us");
-	report("unbind_all_from_vfio_ccw", unbind_us, rounds, "us");
+	bench_report("bytes_per_idle_subchannel_slab", slab_idle, rounds, "bytes");
+	bench_report("bytes_per_idle_subchannel_memfree", free_idle, rounds, "bytes");
+	bench_report("bytes_per_subchannel_with_mdev_slab", slab_mdev, rounds, "bytes");
+	bench_report("bind_all_to_vfio_ccw", bind_us, rounds, "us");
+	bench_report("unbind_all_from_vfio_ccw", unbind_us, rounds, "us");
 	return 0;
 }

@@ -130,3 +130,28 @@ if "$ROOT/scripts/build.sh" "$KTREE" series-x86 x86_64-mdev W=1 drivers/vfio/ sa
 else
 	res FAIL "series: x86_64 build of drivers/vfio and samples/vfio-mdev" "log: build/logs/build-series-x86.log"
 fi
+
+# Whole series: the documents it touches build with no new Sphinx warning.
+mapfile -t docdirs < <(git -C "$KTREE" diff --name-only "$base..HEAD" -- 'Documentation/*.rst' |
+	cut -d/ -f2 | sort -u)
+docs() { # docs TREE NAME -> normalised Sphinx warnings
+	local t=$1 name=$2 log=$LOGS/check-htmldocs-$2.log
+	rm -rf "$OUT/docs-$name"
+	make -C "$t" O="$OUT/docs-$name" SPHINXDIRS="${docdirs[*]}" htmldocs >"$log" 2>&1 ||
+		echo "htmldocs failed" >>"$log"
+	grep -E '(WARNING|ERROR|htmldocs failed)' "$log" |
+		sed -E 's|^.*/Documentation/|Documentation/|; s/:[0-9]+:/:/' | sort -u
+}
+if [ ${#docdirs[@]} -gt 0 ]; then
+	git -C "$bis" checkout -q -f --detach "$base"
+	db=$(docs "$bis" base)
+	git -C "$bis" checkout -q -f --detach "${commits[-1]}"
+	da=$(docs "$bis" series)
+	newd=$(comm -13 <(echo "$db") <(echo "$da") | sed '/^$/d')
+	if [ -z "$newd" ]; then
+		res PASS "series: htmldocs (SPHINXDIRS=${docdirs[*]}) adds no warning"
+	else
+		res FAIL "series: htmldocs adds no warning" "$(echo "$newd" | head -n 3 | tr '\n' ';') log: build/logs/check-htmldocs-series.log"
+	fi
+	git -C "$bis" checkout -q -f --detach "$base"
+fi

@@ -73,7 +73,7 @@ fi
 log=$LOGS/selftests-$want.log
 say "==> guest selftests on the $want debug kernel, 2 vCPUs (log: ${log#"$ROOT"/})"
 python3 "$ROOT/scripts/qemu-run.py" --kernel "$o/arch/s390/boot/bzImage" --initrd "$initrd" \
-	--run selftests --devices 4 --smp 2 --timeout 900 --log "$log" >"$LOGS/selftests-$want.out" 2>&1
+	--run selftests --devices 4 --smp 2 --mem 512 --timeout 900 --log "$log" >"$LOGS/selftests-$want.out" 2>&1
 run_rc=$?
 cat "$LOGS/selftests-$want.out" >&2
 ntests=0

@@ -19,6 +19,7 @@ NEEDS=(
 	"cpio cpio"
 	"xz xz-utils"
 	"python3 python3"
+	"sphinx-build python3-sphinx"
 	"perl perl"
 	"git git"
 	"make make"

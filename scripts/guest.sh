@@ -6,8 +6,8 @@
 # The selftests come from build/linux (the series); they run on any kernel.
 . "$(dirname "$0")/lib.sh"
 
-o=$1 out=$2
-mkdir -p "$out"
+mkdir -p "$2"
+o=$(readlink -f "$1") out=$(readlink -f "$2")
 src=$(readlink -f "$o/source")
 log=$LOGS/guest-$(basename "$out").log
 : >"$log"
@@ -16,23 +16,23 @@ step "uapi headers ($(basename "$o"))" "$log.headers" \
 	make -C "$src" O="$o" ARCH=s390 CROSS_COMPILE=$CROSS headers ||
 	die "installing uapi headers failed (see $log.headers)"
 hdr=$o/usr/include
-cflags="-static -O2 -Wall -Wextra -Wno-unused-parameter -isystem $hdr"
+cflags="-static -O2 -pthread -Wall -Wextra -Wno-unused-parameter -isystem $hdr"
 
 files=("$ROOT/guest/init:/init")
 for c in "$ROOT"/guest/*.c; do
 	b=$(basename "$c" .c)
-	step "cross-compile guest/$b.c" "$log" ${CROSS}gcc $cflags -o "$out/$b" "$c" ||
-		die "guest/$b.c does not build (see $log)"
+	step "cross-compile guest/$b.c" "$log.$b" ${CROSS}gcc $cflags -o "$out/$b" "$c" ||
+		die "guest/$b.c does not build (see $log.$b)"
 	files+=("$out/$b:/rig/$b")
 done
 for f in "$ROOT"/guest/*.sh; do files+=("$f:/rig/$(basename "$f")"); done
 
-st=$KTREE/tools/testing/selftests
+st=${SELFTESTS_SRC:-$KTREE}/tools/testing/selftests
 if [ -d "$st/vfio" ]; then
 	step "cross-compile selftests/vfio" "$log.selftests" \
 		make -C "$st" TARGETS=vfio ARCH=s390 CROSS_COMPILE=$CROSS \
 			O="$out/kselftest" KHDR_INCLUDES="-isystem $hdr" \
-			CFLAGS="-static -O2 -Wall -isystem $hdr -I$st" LDFLAGS=-static ||
+			LDFLAGS=-static ||
 		die "selftests/vfio do not build (see $log.selftests)"
 	for b in $(find "$out/kselftest" -type f -perm -u+x -path '*vfio*'); do
 		files+=("$b:/rig/selftests/$(basename "$b")")

@@ -35,7 +35,7 @@ step() {
 	shift 2
 	start=$(date +%s)
 	say "==> $name (log: ${log#"$ROOT"/})"
-	( while sleep 30; do say "    ... $name: $(($(date +%s) - start)) s"; done ) &
+	( while sleep 30; do say "    ... $name: $(($(date +%s) - start)) s"; done ) >/dev/null &
 	ticker=$!
 	set +e
 	"$@" >"$log" 2>&1
