@@ -1,17 +1,25 @@
 #!/bin/sh
 # Run every selftest binary of the series; each is announced for tap.py.
 # The subchannels 0.0.0001.. are the tests'; 0.0.0000 backs /dev/hwrng.
+# rig.only=fixture.test,... runs only those tests; rig.count=N repeats the
+# run N times and stops at the first failing round.
 n=${RIG_ndev:-4} i=1 list=
 while [ "$i" -lt "$n" ]; do
 	list="$list${list:+,}0.0.$(printf %04x "$i")"
 	i=$((i + 1))
 done
-export VFIO_CCW_SCH=$list VFIO_CCW_HOST_AGENT=1
-rc=0
-for t in /rig/selftests/*; do
-	[ -x "$t" ] || continue
-	echo "@@SELFTEST $(basename "$t")"
-	"$t" || rc=1
+export VFIO_CCW_SCH=$list VFIO_CCW_HOST_AGENT=1 VFIO_TEST_ONLY=${RIG_only:-} VFIO_TEST_SKIP=${RIG_skip:-}
+rc=0 round=1 found=0
+while [ "$round" -le "${RIG_count:-1}" ]; do
+	for t in /rig/selftests/*; do
+		[ -x "$t" ] || continue
+		found=1
+		echo "@@SELFTEST $(basename "$t")"
+		"$t" || rc=1
+	done
+	[ "${RIG_count:-1}" -gt 1 ] && echo "@@ROUND $round rc=$rc"
+	[ "$rc" -eq 0 ] || break
+	round=$((round + 1))
 done
-[ -n "$t" ] && [ -x "$t" ] || { echo "@@RIG-ERROR no selftest binaries in /rig/selftests"; rc=1; }
+[ "$found" = 1 ] || { echo "@@RIG-ERROR no selftest binaries in /rig/selftests"; rc=1; }
 exit $rc
