@@ -20,6 +20,7 @@ NEEDS=(
 	"xz xz-utils"
 	"python3 python3"
 	"sphinx-build python3-sphinx"
+	"/usr/lib/python3/dist-packages/ply python3-ply"
 	"perl perl"
 	"git git"
 	"make make"
