@@ -47,8 +47,10 @@ say "base: $(wc -l <"$wbase") known warnings in the series' files (${wbase#"$ROO
 kdoc() { # kdoc TREE FILE... -> normalised kernel-doc warnings
 	local t=$1
 	shift
-	(cd "$t" && ./scripts/kernel-doc -none "$@" 2>&1 >/dev/null) | sed -E 's/:[0-9]+:/:/'
+	(cd "$t" && ./scripts/kernel-doc -none "$@" 2>&1 >/dev/null) | kdoc_norm
 }
+# Line numbers move with every patch: drop them, in the message too.
+kdoc_norm() { sed -E 's/:[0-9]+:/:/; s/on line [0-9]+/on line N/'; }
 
 n=0
 for c in "${commits[@]}"; do
@@ -91,7 +93,7 @@ for c in "${commits[@]}"; do
 		before=$(for f in "${files[@]}"; do
 			git -C "$KTREE" show "$base:$f" >"$BUILD/kdoc-base.tmp" 2>/dev/null || continue
 			(cd "$bis" && ./scripts/kernel-doc -none "$BUILD/kdoc-base.tmp" 2>&1 >/dev/null) |
-				sed -E "s|$BUILD/kdoc-base.tmp|$f|; s/:[0-9]+:/:/"
+				sed -E "s|$BUILD/kdoc-base.tmp|$f|" | kdoc_norm
 		done | sort -u)
 		newdoc=$(comm -13 <(echo "$before") <(echo "$after") | sed '/^$/d')
 		if [ -z "$newdoc" ]; then
@@ -105,7 +107,8 @@ rm -f "$BUILD/kdoc-base.tmp"
 git -C "$bis" checkout -q -f --detach "$base"
 
 # Whole series: coccicheck on the directories it touches, base vs patched.
-mapfile -t dirs < <(git -C "$KTREE" diff --name-only "$base..HEAD" -- '*.c' '*.h' |
+# (directories of the .c files: headers are checked through them)
+mapfile -t dirs < <(git -C "$KTREE" diff --name-only "$base..HEAD" -- '*.c' |
 	grep -v '^tools/' | xargs -r -n1 dirname | sort -u)
 cocci() { # cocci TREE LOG -> normalised reports
 	local t=$1 out=$2 d
@@ -118,6 +121,7 @@ cocci() { # cocci TREE LOG -> normalised reports
 		sed -E 's/:[0-9]+:[0-9-]+:/:/; s/line [0-9]+/line N/g' | sort -u
 }
 if [ ${#dirs[@]} -gt 0 ]; then
+	say "==> coccicheck MODE=report on ${dirs[*]}, base and series (logs: build/logs/check-cocci-*.log)"
 	git -C "$bis" checkout -q -f --detach "$base"
 	cb=$(cocci "$bis" "$LOGS/check-cocci-base.log")
 	git -C "$bis" checkout -q -f --detach "${commits[-1]}"
@@ -134,6 +138,7 @@ if [ ${#dirs[@]} -gt 0 ]; then
 fi
 
 # Whole series: the vfio core and the mdev samples on a second architecture.
+say "==> x86_64 build of drivers/vfio and samples/vfio-mdev"
 if "$ROOT/scripts/build.sh" "$KTREE" series-x86 x86_64-mdev W=1 drivers/vfio/ samples/vfio-mdev/ >/dev/null; then
 	res PASS "series: x86_64 build of drivers/vfio and samples/vfio-mdev (W=1)"
 else
@@ -152,6 +157,7 @@ docs() { # docs TREE NAME -> normalised Sphinx warnings
 		sed -E 's|^.*/Documentation/|Documentation/|; s/:[0-9]+:/:/' | sort -u
 }
 if [ ${#docdirs[@]} -gt 0 ]; then
+	say "==> htmldocs SPHINXDIRS=${docdirs[*]}, base and series (logs: build/logs/check-htmldocs-*.log)"
 	git -C "$bis" checkout -q -f --detach "$base"
 	db=$(docs "$bis" base)
 	git -C "$bis" checkout -q -f --detach "${commits[-1]}"

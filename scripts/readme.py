@@ -8,6 +8,7 @@
 import datetime
 import os
 import re
+import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -30,7 +31,11 @@ def demo(log):
     if not any(l.startswith("@@DEMO") for l in keep):
         sys.exit("readme.py: %s has no demo result" % log)
     when = datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC")
-    put("demo", "Last `make` (%s), guest console:\n\n```\n%s\n```" % (when, "\n".join(keep)))
+    tree = os.path.join(ROOT, "build", "linux")
+    n = subprocess.run(["git", "-C", tree, "rev-list", "--count", "base..HEAD"],
+                       capture_output=True, text=True).stdout.strip() or "?"
+    put("demo", "Last `make` (%s), kernel = base + %s patches of the series, guest console:"
+        "\n\n```\n%s\n```" % (when, n, "\n".join(keep)))
 
 
 if __name__ == "__main__":
