@@ -9,6 +9,12 @@ while [ "$i" -lt "$n" ]; do
 	i=$((i + 1))
 done
 export VFIO_CCW_SCH=$list VFIO_CCW_HOST_AGENT=1 VFIO_TEST_ONLY=${RIG_only:-} VFIO_TEST_SKIP=${RIG_skip:-}
+# No channel subsystem (x86_64): the mdev lifecycle tests run against the
+# mtty sample instead, the only ones that apply.
+if [ ! -d /sys/bus/css ] && [ -d /sys/devices/virtual/mtty/mtty ]; then
+	export VFIO_MDEV_PARENT=/sys/devices/virtual/mtty/mtty VFIO_MDEV_TYPE=mtty-2
+	VFIO_TEST_ONLY=${RIG_only:-mdev}
+fi
 rc=0 round=1 found=0
 while [ "$round" -le "${RIG_count:-1}" ]; do
 	for t in /rig/selftests/*; do

@@ -82,7 +82,7 @@ for c in "${commits[@]}"; do
 		res FAIL "$tag: checkpatch --strict" "no summary line: ${cp_log#"$ROOT"/}"
 	elif [ "$errs" -eq 0 ] && [ "$warns" -eq 0 ] &&
 		{ [ "$checks" -eq 0 ] || git -C "$KTREE" log -1 --format=%b "$c" | grep -qi checkpatch; }; then
-		res PASS "$tag: checkpatch --strict" "$checks checks${checks:+ explained in the commit}"
+		res PASS "$tag: checkpatch --strict" "$([ "$checks" -eq 0 ] && echo clean || echo "$checks checks, explained in the commit")"
 	else
 		res FAIL "$tag: checkpatch --strict" "$errs errors, $warns warnings, $checks checks: ${cp_log#"$ROOT"/}"
 	fi
@@ -115,7 +115,8 @@ cocci() { # cocci TREE LOG -> normalised reports
 	: >"$out"
 	for d in "${dirs[@]}"; do
 		[ -d "$t/$d" ] || continue
-		make -C "$t" coccicheck MODE=report M="$d" J="$JOBS" >>"$out" 2>&1 || echo "coccicheck failed in $d" >>"$out"
+		make -C "$t" coccicheck ARCH=s390 MODE=report M="$d" J="$JOBS" >>"$out" 2>&1 ||
+			echo "coccicheck failed in $d" >>"$out"
 	done
 	grep -E '^[^ ]+:[0-9]+:[0-9-]+: (WARNING|ERROR|ERROR:|WARNING:)|coccicheck failed' "$out" |
 		sed -E 's/:[0-9]+:[0-9-]+:/:/; s/line [0-9]+/line N/g' | sort -u
@@ -137,12 +138,14 @@ if [ ${#dirs[@]} -gt 0 ]; then
 	git -C "$bis" checkout -q -f --detach "$base"
 fi
 
-# Whole series: the vfio core and the mdev samples on a second architecture.
+# Whole series: the vfio core and the mdev samples on a second architecture,
+# in the build dir of the x86_64 guest kernel that check.sh boots next.
 say "==> x86_64 build of drivers/vfio and samples/vfio-mdev"
-if "$ROOT/scripts/build.sh" "$KTREE" series-x86 x86_64-mdev W=1 drivers/vfio/ samples/vfio-mdev/ >/dev/null; then
+if "$ROOT/scripts/build.sh" "$KTREE" series-x86-debug x86_64-guest,x86_64-debug W=1 \
+	drivers/vfio/ samples/vfio-mdev/ >/dev/null; then
 	res PASS "series: x86_64 build of drivers/vfio and samples/vfio-mdev (W=1)"
 else
-	res FAIL "series: x86_64 build of drivers/vfio and samples/vfio-mdev" "log: build/logs/build-series-x86.log"
+	res FAIL "series: x86_64 build of drivers/vfio and samples/vfio-mdev" "log: build/logs/build-series-x86-debug.log"
 fi
 
 # Whole series: the documents it touches build with no new Sphinx warning.

@@ -40,6 +40,15 @@ gate() {
 
 finish() {
 	say "check finished in $(($(date +%s) - t0)) s; summary: ${summary#"$ROOT"/}"
+	{
+		echo "Last \`make check\` (TREE=$want, $(date -u '+%Y-%m-%d %H:%M UTC'), $(($(date +%s) - t0)) s):"
+		echo
+		echo '```'
+		grep -v '^PASS' "$summary" || true
+		echo "$passed passed, $failed failed, $skipped skipped"
+		echo '```'
+	} >"$LOGS/check-readme.md"
+	[ "${CI:-}" = true ] || python3 "$ROOT/scripts/readme.py" block check "$LOGS/check-readme.md" || true
 	[ ${#failures[@]} -eq 0 ] || printf 'failed: %s\n' "${failures[@]}" >&2
 	echo "$passed passed, $failed failed, $skipped skipped"
 	[ "$failed" -eq 0 ]
@@ -52,54 +61,83 @@ if [ "$want" = series ]; then
 	gate "series applies to the base (git am)" "$LOGS/check-tree.log" "$ROOT/scripts/tree.sh"
 	if [ "$failed" -ne 0 ]; then finish; fi
 	"$ROOT/scripts/check-patches.sh" "$LOGS/check-patches.results" || true
-	while read -r verdict name detail; do
-		record "$verdict" "$name" "$detail"
+	# lines are "VERDICT name<TAB>detail"
+	while IFS=$'\t' read -r head detail; do
+		record "${head%% *}" "${head#* }" "$detail"
 	done <"$LOGS/check-patches.results"
 fi
 
-# Guest selftests on the debug kernel of the chosen tree.
+# Guest selftests on the debug kernel of the chosen tree: s390x with
+# vfio-ccw passthrough, then x86_64 with the mtty sample (mdev lifecycle).
 src=$KTREE
 [ "$want" = base ] && { "$ROOT/scripts/base.sh"; src=$KBASE; }
 [ -d "$KTREE/tools/testing/selftests/vfio" ] ||
 	{ record FAIL "guest selftests" "the series has no tools/testing/selftests/vfio"; finish; }
-if ! o=$("$ROOT/scripts/build.sh" "$src" "$want-debug" s390x-guest,s390x-debug bzImage); then
-	record FAIL "build $want kernel with configs s390x-guest,s390x-debug" "log: build/logs/build-$want-debug.log"
-	finish
-fi
-if ! initrd=$("$ROOT/scripts/guest.sh" "$o" "$BUILD/guest/$want-debug"); then
-	record FAIL "guest userspace builds" "log: build/logs/guest-$want-debug.log*"
-	finish
-fi
+
+# guest_kernel NAME CONFIGS TARGETS...: build it and its initramfs into
+# $o and $initrd, or record the failure and return 1.
+guest_kernel() {
+	local name=$1 configs=$2
+	shift 2
+	if ! o=$("$ROOT/scripts/build.sh" "$src" "$name" "$configs" "$@"); then
+		record FAIL "build $name kernel with configs $configs" "log: build/logs/build-$name.log"
+		return 1
+	fi
+	if ! initrd=$("$ROOT/scripts/guest.sh" "$o" "$BUILD/guest/$name"); then
+		record FAIL "guest userspace for $name builds" "log: build/logs/guest-$name.log*"
+		return 1
+	fi
+}
+
+# guest_run LABEL LOG QEMU_ARGS...: boot, record one result per test and
+# one for the run itself (no splat, no leak, powered off). Returns the
+# runner's exit status.
+guest_run() {
+	local label=$1 log=$2 rc ntests=0 verdict name
+	shift 2
+	say "==> $label (log: ${log#"$ROOT"/})"
+	python3 "$ROOT/scripts/qemu-run.py" --log "$log" "$@" >"${log%.log}.out" 2>&1
+	rc=$?
+	cat "${log%.log}.out" >&2
+	while IFS=$'\t' read -r verdict name; do
+		ntests=$((ntests + 1))
+		record "$verdict" "selftest ($label): $name"
+	done < <(python3 "$ROOT/scripts/tap.py" "$log")
+	[ "$ntests" -gt 0 ] || record FAIL "selftests ran ($label)" "no TAP results in ${log#"$ROOT"/}"
+	if [ "$rc" -eq 0 ]; then
+		record PASS "guest run ($label): no splat, no leak, powered off"
+	else
+		record FAIL "guest run ($label): no splat, no leak, powered off" "see ${log%.log}.out"
+	fi
+	return "$rc"
+}
+
 # The gating run leaves out the tests with an open issue (known-issues.txt);
 # on the base everything runs, since the base is what the series fixes.
 known=$(grep -v '^#' "$ROOT/scripts/known-issues.txt" | cut -f1 | paste -sd, -)
 skip=
 [ "$want" = series ] && skip=$known
-log=$LOGS/selftests-$want.log
-say "==> guest selftests on the $want debug kernel, 2 vCPUs (log: ${log#"$ROOT"/})"
-python3 "$ROOT/scripts/qemu-run.py" --kernel "$o/arch/s390/boot/bzImage" --initrd "$initrd" \
-	--run selftests --devices 4 --smp 2 --mem 512 --timeout 900 --log "$log" \
-	${skip:+--append "rig.skip=$skip"} >"$LOGS/selftests-$want.out" 2>&1
-run_rc=$?
-cat "$LOGS/selftests-$want.out" >&2
-ntests=0
-while IFS=$'\t' read -r verdict name; do
-	ntests=$((ntests + 1))
-	record "$verdict" "selftest: $name"
-done < <(python3 "$ROOT/scripts/tap.py" "$log")
-[ "$ntests" -gt 0 ] || record FAIL "selftests ran" "no TAP results in ${log#"$ROOT"/}"
-if [ "$run_rc" -eq 0 ]; then
-	record PASS "guest run on $want: no splat, no leak, powered off"
-else
-	record FAIL "guest run on $want: no splat, no leak, powered off" "see ${LOGS#"$ROOT"/}/selftests-$want.out"
+s390_ok=0
+if guest_kernel "$want-debug" s390x-guest,s390x-debug bzImage; then
+	s390_ok=1
+	guest_run "s390x $want" "$LOGS/selftests-$want.log" \
+		--kernel "$o/arch/s390/boot/bzImage" --initrd "$initrd" \
+		--run selftests --devices 4 --smp 2 --mem 512 --timeout 900 \
+		${skip:+--append "rig.skip=$skip"} || true
+	s390_kernel=$o/arch/s390/boot/bzImage s390_initrd=$initrd
+fi
+if guest_kernel "$want-x86-debug" x86_64-guest,x86_64-debug bzImage modules; then
+	guest_run "x86_64 mtty $want" "$LOGS/selftests-$want-x86.log" \
+		--arch x86_64 --kernel "$o/arch/x86/boot/bzImage" --initrd "$initrd" \
+		--run selftests --devices 0 --smp 2 --mem 1024 --timeout 600 || true
 fi
 
 # The known issues, in a boot of their own: still failing is a SKIP with
 # the reason, passing again is a FAIL until the list is updated.
-if [ -n "$skip" ]; then
+if [ -n "$skip" ] && [ "$s390_ok" = 1 ]; then
 	klog=$LOGS/selftests-$want-known.log
 	say "==> tests with an open issue, in their own boot (log: ${klog#"$ROOT"/})"
-	python3 "$ROOT/scripts/qemu-run.py" --kernel "$o/arch/s390/boot/bzImage" --initrd "$initrd" \
+	python3 "$ROOT/scripts/qemu-run.py" --kernel "$s390_kernel" --initrd "$s390_initrd" \
 		--run selftests --devices 4 --smp 2 --mem 512 --timeout 600 --log "$klog" \
 		--append "rig.only=$skip" >"$LOGS/selftests-$want-known.out" 2>&1
 	krc=$?

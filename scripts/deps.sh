@@ -8,8 +8,11 @@ NEEDS=(
 	"s390x-linux-gnu-gcc gcc-s390x-linux-gnu"
 	"/usr/s390x-linux-gnu/lib/libc.a libc6-dev-s390x-cross"
 	"qemu-system-s390x qemu-system-misc"
+	"qemu-system-x86_64 qemu-system-x86"
 	"sparse sparse"
 	"spatch coccinelle"
+	"ocamlopt ocaml-nox"
+	"ocamlfind ocaml-findlib"
 	"ccache ccache"
 	"bc bc"
 	"flex flex"
@@ -38,13 +41,20 @@ for n in "${NEEDS[@]}"; do
 	esac || missing+=("$pkg")
 done
 
-bb_deb() { ls "$BUILD"/dl/busybox-static_*_s390x.deb 2>/dev/null | head -n1; }
+# busybox-static for the s390x guest and for the x86_64 (mtty) guest.
+host_arch=$(dpkg --print-architecture)
+bb_deb() { ls "$BUILD"/dl/busybox-static_*_"$1".deb 2>/dev/null | head -n1; }
+bb_missing=()
+for a in s390x "$host_arch"; do
+	[ -n "$(bb_deb "$a")" ] || bb_missing+=("$a")
+done
 
-if [ ${#missing[@]} -eq 0 ] && [ -n "$(bb_deb)" ]; then
+if [ ${#missing[@]} -eq 0 ] && [ ${#bb_missing[@]} -eq 0 ]; then
 	exit 0
 fi
-[ "${1:-install}" = check ] && die "missing packages: ${missing[*]} (run scripts/deps.sh as root)"
-[ "$(id -u)" -eq 0 ] || die "missing packages: ${missing[*]}; run as root: apt-get install ${missing[*]}"
+[ "${1:-install}" = check ] && die "missing packages: ${missing[*]} ${bb_missing[*]/#/busybox-static:} (run scripts/deps.sh as root)"
+[ "$(id -u)" -eq 0 ] || [ ${#missing[@]} -eq 0 ] ||
+	die "missing packages: ${missing[*]}; run as root: apt-get install ${missing[*]}"
 
 log=$LOGS/deps.log
 if [ ${#missing[@]} -ne 0 ]; then
@@ -54,11 +64,11 @@ if [ ${#missing[@]} -ne 0 ]; then
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends ${missing[*]}" ||
 		die "could not install: ${missing[*]} (see $log)"
 fi
-if [ -z "$(bb_deb)" ]; then
-	mkdir -p "$BUILD/dl"
-	step "download busybox-static:s390x" "$LOGS/deps-busybox.log" bash -c "
-		dpkg --print-foreign-architectures | grep -qx s390x || dpkg --add-architecture s390x
-		cd '$BUILD/dl' && { apt-get download busybox-static:s390x ||
-			{ apt-get update -q && apt-get download busybox-static:s390x; }; }" ||
-		die "could not download busybox-static:s390x (see $LOGS/deps-busybox.log)"
-fi
+mkdir -p "$BUILD/dl"
+for a in "${bb_missing[@]}"; do
+	step "download busybox-static:$a" "$LOGS/deps-busybox-$a.log" bash -c "
+		[ $a = $host_arch ] || dpkg --print-foreign-architectures | grep -qx $a || dpkg --add-architecture $a
+		cd '$BUILD/dl' && { apt-get download busybox-static:$a ||
+			{ apt-get update -q && apt-get download busybox-static:$a; }; }" ||
+		die "could not download busybox-static:$a (see $LOGS/deps-busybox-$a.log)"
+done

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Build the guest userspace for a kernel build dir and pack the initramfs.
 # Usage: scripts/guest.sh O_DIR OUT_DIR
-#   O_DIR    kernel build dir (its uapi headers are installed there)
-#   OUT_DIR  gets vfio_ccw_demo, the selftests and initrd.gz
+#   O_DIR    kernel build dir (its uapi headers are installed there); its
+#            .config says the architecture (s390x or x86_64)
+#   OUT_DIR  gets the guest programs, the selftests and initrd.gz
 # The selftests come from build/linux (the series); they run on any kernel.
+# s390x gets the vfio-ccw programs of guest/*.c; x86_64 gets the mtty sample
+# module instead, for the mdev lifecycle tests.
 . "$(dirname "$0")/lib.sh"
 
 mkdir -p "$2"
@@ -11,26 +14,37 @@ o=$(readlink -f "$1") out=$(readlink -f "$2")
 src=$(readlink -f "$o/source")
 log=$LOGS/guest-$(basename "$out").log
 : >"$log"
+if grep -q '^CONFIG_S390=y' "$o/.config"; then
+	arch=s390 cross=$CROSS debarch=s390x
+else
+	arch=x86_64 cross= debarch=$(dpkg --print-architecture)
+fi
 
 step "uapi headers ($(basename "$o"))" "$log.headers" \
-	make -C "$src" O="$o" ARCH=s390 CROSS_COMPILE=$CROSS headers ||
+	make -C "$src" O="$o" ARCH=$arch CROSS_COMPILE=$cross headers ||
 	die "installing uapi headers failed (see $log.headers)"
 hdr=$o/usr/include
 cflags="-static -O2 -pthread -Wall -Wextra -Wno-unused-parameter -isystem $hdr"
 
 files=("$ROOT/guest/init:/init")
-for c in "$ROOT"/guest/*.c; do
-	b=$(basename "$c" .c)
-	step "cross-compile guest/$b.c" "$log.$b" ${CROSS}gcc $cflags -o "$out/$b" "$c" ||
-		die "guest/$b.c does not build (see $log.$b)"
-	files+=("$out/$b:/rig/$b")
-done
+if [ $arch = s390 ]; then
+	for c in "$ROOT"/guest/*.c; do
+		b=$(basename "$c" .c)
+		step "cross-compile guest/$b.c" "$log.$b" ${cross}gcc $cflags -o "$out/$b" "$c" ||
+			die "guest/$b.c does not build (see $log.$b)"
+		files+=("$out/$b:/rig/$b")
+	done
+else
+	m=$o/samples/vfio-mdev/mtty.ko
+	[ -f "$m" ] || die "$m not built (build the x86_64 kernel with its modules)"
+	files+=("$m:/rig/modules/mtty.ko")
+fi
 for f in "$ROOT"/guest/*.sh; do files+=("$f:/rig/$(basename "$f")"); done
 
 st=${SELFTESTS_SRC:-$KTREE}/tools/testing/selftests
 if [ -d "$st/vfio" ]; then
 	step "cross-compile selftests/vfio" "$log.selftests" \
-		make -C "$st" TARGETS=vfio ARCH=s390 CROSS_COMPILE=$CROSS \
+		make -C "$st" TARGETS=vfio ARCH=$arch CROSS_COMPILE=$cross \
 			O="$out/kselftest" KHDR_INCLUDES="-isystem $hdr" \
 			LDFLAGS=-static ||
 		die "selftests/vfio do not build (see $log.selftests)"
@@ -39,7 +53,9 @@ if [ -d "$st/vfio" ]; then
 	done
 fi
 
+bb=$(ls "$BUILD"/dl/busybox-static_*_"$debarch".deb 2>/dev/null | head -n1)
+[ -n "$bb" ] || die "no busybox-static for $debarch in $BUILD/dl (run scripts/deps.sh)"
 step "pack initramfs" "$log.cpio" python3 "$ROOT/scripts/initramfs.py" "$out/initrd.gz" \
-	"$(ls "$BUILD"/dl/busybox-static_*_s390x.deb | head -n1)" "${files[@]}" ||
+	"$bb" "${files[@]}" ||
 	die "packing the initramfs failed (see $log.cpio)"
 echo "$out/initrd.gz"

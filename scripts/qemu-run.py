@@ -2,8 +2,13 @@
 """Boot the s390x guest under QEMU (TCG), act as its host agent, judge the run.
 
     qemu-run.py --kernel bzImage --initrd initrd.gz --log FILE
-                [--run demo|selftests|bench|stress|shell] [--devices N]
-                [--smp N] [--mem MB] [--timeout S] [--append ARGS] [-v]
+                [--arch s390x|x86_64] [--run demo|selftests|bench|stress|shell]
+                [--devices N] [--smp N] [--mem MB] [--timeout S]
+                [--append ARGS] [-v]
+
+s390x (the default) boots qemu-system-s390x -M s390-ccw-virtio with N
+virtio-rng-ccw devices; x86_64 boots qemu-system-x86_64 with a serial
+console and no devices (its tests use the mtty mdev sample).
 
 The guest's /init prints lines starting with @@ (see guest/init):
   @@HOST <verb> <args>   a request this script carries out through QMP
@@ -98,13 +103,18 @@ def host_request(qmp, line, log):
 
 
 def qemu_cmd(a, qmp_path):
+    common = ["-m", str(a.mem), "-nodefaults", "-nographic", "-no-reboot",
+              "-qmp", "unix:%s,server=on,wait=off" % qmp_path,
+              "-kernel", a.kernel, "-initrd", a.initrd]
+    rig_args = "rdinit=/init panic=-1 rig.run=%s rig.ndev=%d %s" % (
+        a.run, a.devices, a.append)
+    if a.arch == "x86_64":
+        return ["qemu-system-x86_64", "-M", "pc", "-cpu", "max",
+                "-chardev", "stdio,id=c0", "-serial", "chardev:c0"] + common + [
+                "-smp", str(a.smp), "-append", "console=ttyS0 " + rig_args]
     cmd = ["qemu-system-s390x", "-M", "s390-ccw-virtio", "-cpu", "max",
-           "-m", str(a.mem), "-nodefaults", "-nographic", "-no-reboot",
-           "-chardev", "stdio,id=c0", "-device", "sclpconsole,chardev=c0",
-           "-qmp", "unix:%s,server=on,wait=off" % qmp_path,
-           "-kernel", a.kernel, "-initrd", a.initrd,
-           "-append", "console=ttysclp0 rdinit=/init panic=-1 rig.run=%s rig.ndev=%d %s"
-           % (a.run, a.devices, a.append)]
+           "-chardev", "stdio,id=c0", "-device", "sclpconsole,chardev=c0"] + common + [
+           "-append", "console=ttysclp0 " + rig_args]
     if a.smp > 1:
         # Multi-threaded TCG hangs at secondary CPU bring-up on QEMU 7.2;
         # one host thread still interleaves the vCPUs at arbitrary points.
@@ -119,6 +129,7 @@ def main():
     p.add_argument("--kernel", required=True)
     p.add_argument("--initrd", required=True)
     p.add_argument("--log", required=True)
+    p.add_argument("--arch", default="s390x", choices=("s390x", "x86_64"))
     p.add_argument("--run", default="demo")
     p.add_argument("--devices", type=int, default=4)
     p.add_argument("--smp", type=int, default=2)
