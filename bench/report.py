@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""Base vs patched table (markdown) and bar chart from two bench guest logs.
+"""Base vs patched table (markdown) and bar chart from the bench guest logs.
 
-    report.py BASE_LOG SERIES_LOG OUT.md OUT.png
+    report.py LOGDIR OUT.md OUT.png
 
-Each figure is a median over the repetitions of one run; "noise" says whether
-the two [min, max] ranges overlap, in which case the ratio is within noise.
-Targets (issue 8) are checked and reported as measured.
+LOGDIR holds bench-{base,series}-{full,icount}.log from bench/run.sh. Each
+figure is a median over the repetitions of one run; "within noise" means the
+two [min, max] ranges overlap. The icount boots count guest instructions
+(QEMU -icount shift=0: one instruction is one virtual nanosecond), so their
+latencies are thousands of instructions, free of host timing noise. Targets
+(issue 8) are checked and reported as measured.
 """
+import os
 import re
 import subprocess
 import sys
@@ -14,34 +18,50 @@ import tempfile
 
 LINE = re.compile(r"@@BENCH (\S+) median=([\d.]+) min=([\d.]+) max=([\d.]+) n=(\d+) (\S+)")
 
-LABELS = {
-    "bytes_per_idle_subchannel_slab": "bytes per idle bound subchannel (Slab)",
-    "bytes_per_idle_subchannel_memfree": "bytes per idle bound subchannel (MemFree)",
-    "bytes_per_subchannel_with_mdev_slab": "bytes per subchannel with an mdev (Slab)",
-    "bind_all_to_vfio_ccw": "bind N subchannels to vfio_ccw",
-    "unbind_all_from_vfio_ccw": "unbind N subchannels from vfio_ccw",
-    "mdev_create_remove": "mdev create+remove",
-    "open_close": "device open+close",
-    "sense_id_round_trip": "SENSE ID round trip",
-}
-# name -> (maximum patched/base ratio, what the target says)
+# (mode, name, label, unit shown, higher is better)
+FIGURES = [
+    ("full", "bytes_per_idle_subchannel_slab", "bytes per idle bound subchannel (Slab)", "bytes", False),
+    ("full", "bytes_per_idle_subchannel_memfree", "bytes per idle bound subchannel (MemFree)", "bytes", False),
+    ("full", "bytes_per_subchannel_with_mdev_slab", "bytes per subchannel with an mdev (Slab)", "bytes", False),
+    ("full", "bind_all_to_vfio_ccw", "bind N subchannels to vfio_ccw", "us", False),
+    ("full", "unbind_all_from_vfio_ccw", "unbind N subchannels from vfio_ccw", "us", False),
+    ("full", "mdev_create_remove", "mdev create+remove", "us", False),
+    ("full", "open_close", "device open+close", "us", False),
+    ("full", "sense_id_round_trip", "SENSE ID round trip", "us", False),
+    ("full", "io_1ccw_1dev_latency", "1-CCW program latency, 1 thread", "us", False),
+    ("full", "io_16ccw_1dev_latency", "16-CCW program latency, 1 thread", "us", False),
+    ("full", "io_1ccw_4dev_latency", "1-CCW program latency, 4 threads/devices", "us", False),
+    ("full", "io_16ccw_4dev_latency", "16-CCW program latency, 4 threads/devices", "us", False),
+    ("full", "io_1ccw_1dev_throughput", "1-CCW programs/s, 1 thread", "programs/s", True),
+    ("full", "io_16ccw_1dev_throughput", "16-CCW programs/s, 1 thread", "programs/s", True),
+    ("full", "io_1ccw_4dev_throughput", "1-CCW programs/s, 4 threads/devices", "programs/s", True),
+    ("full", "io_16ccw_4dev_throughput", "16-CCW programs/s, 4 threads/devices", "programs/s", True),
+    ("icount", "io_1ccw_1dev_latency", "1-CCW program, guest instructions (icount)", "k instr", False),
+    ("icount", "io_16ccw_1dev_latency", "16-CCW program, guest instructions (icount)", "k instr", False),
+]
+# (mode, name) -> (limit on patched/base, what the target says)
 TARGETS = {
-    "bytes_per_idle_subchannel_slab": (0.10, "at most 10% of base"),
-    "sense_id_round_trip": (1.02, "patched/base at most 1.02"),
-    "mdev_create_remove": (1.02, "patched/base at most 1.02"),
-    "open_close": (1.02, "patched/base at most 1.02"),
-    "bind_all_to_vfio_ccw": (1.0, "faster than base"),
+    ("full", "bytes_per_idle_subchannel_slab"): (0.10, "at most 10% of base"),
+    ("full", "sense_id_round_trip"): (1.02, "patched/base at most 1.02"),
+    ("full", "mdev_create_remove"): (1.02, "patched/base at most 1.02"),
+    ("full", "open_close"): (1.02, "patched/base at most 1.02"),
+    ("full", "io_1ccw_1dev_latency"): (1.02, "patched/base at most 1.02"),
+    ("full", "io_16ccw_1dev_latency"): (1.02, "patched/base at most 1.02"),
+    ("icount", "io_1ccw_1dev_latency"): (1.02, "patched/base at most 1.02"),
+    ("icount", "io_16ccw_1dev_latency"): (1.02, "patched/base at most 1.02"),
+    ("full", "bind_all_to_vfio_ccw"): (1.0, "faster than base"),
 }
 
 
 def parse(path):
     out, n = {}, None
+    if not os.path.exists(path):
+        return out, n
     for line in open(path, errors="replace"):
         m = LINE.search(line)
         if m:
-            name = m.group(1)
-            out[name] = dict(median=float(m.group(2)), min=float(m.group(3)),
-                             max=float(m.group(4)), n=int(m.group(5)), unit=m.group(6))
+            out[m.group(1)] = dict(median=float(m.group(2)), min=float(m.group(3)),
+                                   max=float(m.group(4)), n=int(m.group(5)), unit=m.group(6))
         m = re.search(r"@@BENCH-N subchannels=(\d+) rounds=(\d+)", line)
         if m:
             n = (int(m.group(1)), int(m.group(2)))
@@ -49,34 +69,40 @@ def parse(path):
 
 
 def main():
-    base_log, series_log, out_md, out_png = sys.argv[1:5]
-    base, nb = parse(base_log)
-    series, ns = parse(series_log)
-    rows, chart = [], []
-    for name, label in LABELS.items():
-        if name not in base or name not in series:
+    logdir, out_md, out_png = sys.argv[1:4]
+    logs = {(k, mode): parse(os.path.join(logdir, "bench-%s-%s.log" % (k, mode)))
+            for k in ("base", "series") for mode in ("full", "icount")}
+    nsub = logs[("series", "full")][1] or logs[("base", "full")][1]
+    rows, chart, missing = [], [], 0
+    for mode, name, label, unit, higher in FIGURES:
+        b = logs[("base", mode)][0].get(name)
+        s = logs[("series", mode)][0].get(name)
+        if not b or not s:
+            missing += 1
             rows.append("| %s | %s | %s | - | not measured |" % (
-                label, "missing" if name not in base else "", "missing" if name not in series else ""))
+                label, "missing" if not b else "", "missing" if not s else ""))
             continue
-        b, s = base[name], series[name]
         ratio = s["median"] / b["median"] if b["median"] else float("nan")
         noise = not (s["max"] < b["min"] or s["min"] > b["max"])
         verdict = ""
-        if name in TARGETS:
-            limit, text = TARGETS[name]
+        if (mode, name) in TARGETS:
+            limit, text = TARGETS[(mode, name)]
             ok = ratio < limit if limit == 1.0 else ratio <= limit
-            verdict = "%s: %s" % (text, "met" if ok else "NOT met")
+            verdict = "; %s: %s" % (text, "met" if ok else "NOT met")
             if not ok and noise:
                 verdict += " (within noise)"
-        rows.append("| %s | %.1f (%.1f-%.1f) | %.1f (%.1f-%.1f) | %.3f | %s%s |" % (
-            label + " [%s]" % b["unit"], b["median"], b["min"], b["max"],
+        rows.append("| %s [%s] | %.1f (%.1f-%.1f) | %.1f (%.1f-%.1f) | %.3f | %s%s%s |" % (
+            label, unit, b["median"], b["min"], b["max"],
             s["median"], s["min"], s["max"], ratio,
-            "within noise" if noise else "outside noise", "; " + verdict if verdict else ""))
+            "within noise" if noise else "outside noise",
+            "; higher is better" if higher else "", verdict))
         chart.append((label, ratio))
     md = ["Measured by `make bench` in one run: base and patched kernels from the same "
-          "config (`s390x-guest`), same QEMU command (TCG, 2 vCPUs), %s subchannels x %s rounds "
-          "for memory and bind; median (min-max) over the repetitions." % (
-              nb[0] if nb else "?", nb[1] if nb else "?"),
+          "config (`s390x-guest`), same QEMU command (TCG, 2 vCPUs, %s+1 virtio-ccw "
+          "subchannels); median (min-max) over the repetitions, %s rounds for memory and "
+          "bind. The last rows come from a second pair of boots with `-icount shift=0`, "
+          "where guest time counts instructions." % (
+              nsub[0] if nsub else "?", nsub[1] if nsub else "?"),
           "",
           "| figure | base | patched | patched/base | noise; target |",
           "|---|---|---|---|---|"] + rows + ["", "![base vs patched](docs/bench.png)"]
@@ -86,19 +112,23 @@ def main():
         for i, (label, ratio) in enumerate(chart):
             dat.write('%d "%s" %f\n' % (i, label.replace('"', "'"), ratio))
     script = """
-set terminal pngcairo size 1100,520 noenhanced
+set terminal pngcairo size 1300,620 noenhanced
 set output '%s'
-set title 'vfio-ccw series: patched / base (1.0 = unchanged, lower is better)'
+set title 'vfio-ccw series: patched / base (1.0 = unchanged; programs/s: higher is better, all else lower)'
 set style fill solid 0.7
 set boxwidth 0.6
 set yrange [0:*]
-set xtics rotate by -25
+set xtics rotate by -35 font ',8'
+set bmargin 12
 set grid ytics
 plot '%s' using 1:3:xtic(2) with boxes notitle, 1 with lines lw 2 title 'base'
 """ % (out_png, dat.name)
     r = subprocess.run(["gnuplot"], input=script, text=True, capture_output=True)
+    os.unlink(dat.name)
     if r.returncode:
         sys.exit("report.py: gnuplot failed: %s" % r.stderr)
+    if missing:
+        sys.exit("report.py: %d figure(s) not measured (see the table)" % missing)
 
 
 if __name__ == "__main__":

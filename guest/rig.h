@@ -8,6 +8,7 @@
 #define RIG_GUEST_H
 
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -31,7 +32,10 @@
 
 /* Format-1 CCW, ORB and SCSW bits (Principles of Operation, chapter 15). */
 #define CCW_CMD_SENSE_ID 0xe4
+#define CCW_CMD_READ_VQ_CONF 0x32	/* virtio-ccw */
+#define CCW_FLAG_CC 0x40
 #define CCW_FLAG_SLI 0x20
+#define CHAIN_MAX 32	/* CCWs that fit below the data at dma + 0x100 */
 #define ORB_W1_FMT (1u << 23)
 #define ORB_W1_PFCH (1u << 22)
 #define ORB_W1_C64 (1u << 17)
@@ -119,6 +123,40 @@ static inline void bind_vfio(const char *sch)
 		fail("binding %s to vfio_ccw: %s", sch, strerror(-ret));
 }
 
+/*
+ * Wait (bounded) until the ccw device under @sch is online. A subchannel
+ * given back to io_subchannel must not be taken away again before that:
+ * virtio_ccw sets its device online asynchronously, and in 6.1 nothing
+ * stops that from running on after io_subchannel_remove() has freed the
+ * subchannel's I/O private data (a NULL dereference or a write to freed
+ * memory in cio_start_key()).
+ */
+static inline void wait_ccw_online(const char *sch, int timeout_ms)
+{
+	double deadline = now_us() + timeout_ms * 1e3;
+	char path[512];
+	struct dirent *de;
+	DIR *dir;
+
+	do {
+		snprintf(path, sizeof(path), CSS "/devices/%s", sch);
+		dir = opendir(path);
+		while (dir && (de = readdir(dir))) {
+			if (strncmp(de->d_name, "0.", 2) || strlen(de->d_name) > 16)
+				continue;
+			snprintf(path, sizeof(path), CSS "/devices/%s/%s/online", sch, de->d_name);
+			if (access(path, R_OK) == 0 && sysfs_read_int(path) == 1) {
+				closedir(dir);
+				return;
+			}
+		}
+		if (dir)
+			closedir(dir);
+		usleep(2000);
+	} while (now_us() < deadline);
+	fail("the ccw device under %s is not online after %d ms", sch, timeout_ms);
+}
+
 static inline void unbind_vfio(const char *sch)
 {
 	int ret;
@@ -130,6 +168,7 @@ static inline void unbind_vfio(const char *sch)
 	ret = sysfs_write(sch, CSS "/drivers/io_subchannel/bind");
 	if (ret)
 		fail("giving %s back to io_subchannel: %s", sch, strerror(-ret));
+	wait_ccw_online(sch, 30000);
 }
 
 static inline int mdev_create(const char *sch, const char *uuid)
@@ -233,19 +272,34 @@ static inline void vfio_close(struct rig_dev *d)
 	munmap(d->dma, DMA_SIZE);
 }
 
-/* Start SENSE ID; the data will land at dma + 0x100. 0 or -errno. */
-static inline int sense_id_start(struct rig_dev *d)
+/*
+ * Start a channel program of @nccw command-chained CCWs: SENSE ID (7 bytes
+ * in, at dma + 0x100), then virtio-ccw READ_VQ_CONF for queue 0 (index out,
+ * queue size in, 4 bytes each at dma + 0x200 + 8 * i). 0 or -errno.
+ */
+static inline int chain_start(struct rig_dev *d, int nccw)
 {
 	struct ccw_io_region io = { 0 };
 	struct ccw1 *ccw = (struct ccw1 *)d->dma;
 	uint32_t w1 = ORB_W1_FMT | ORB_W1_PFCH | ORB_W1_C64 | ORB_W1_LPM(0xff);
 	uint32_t cpa = DMA_IOVA, fctl = SCSW_W0_FCTL_START;
+	int i;
 
+	if (nccw < 1 || nccw > CHAIN_MAX)
+		return -EINVAL;
 	memset(d->dma + 0x100, 0, 8);
-	ccw->cmd = CCW_CMD_SENSE_ID;
-	ccw->flags = CCW_FLAG_SLI;
-	ccw->count = 7;
-	ccw->cda = DMA_IOVA + 0x100;
+	ccw[0].cmd = CCW_CMD_SENSE_ID;
+	ccw[0].flags = CCW_FLAG_SLI;
+	ccw[0].count = 7;
+	ccw[0].cda = DMA_IOVA + 0x100;
+	for (i = 1; i < nccw; i++) {
+		memset(d->dma + 0x200 + 8 * i, 0, 4);
+		ccw[i - 1].flags |= CCW_FLAG_CC;
+		ccw[i].cmd = CCW_CMD_READ_VQ_CONF;
+		ccw[i].flags = 0;
+		ccw[i].count = 4;
+		ccw[i].cda = DMA_IOVA + 0x200 + 8 * i;
+	}
 	/* orb_area: intparm, flags word, channel program address (big endian) */
 	memcpy(io.orb_area + 4, &w1, 4);
 	memcpy(io.orb_area + 8, &cpa, 4);
@@ -254,6 +308,12 @@ static inline int sense_id_start(struct rig_dev *d)
 	if (pwrite(d->device, &io, sizeof(io), d->io_offset) != sizeof(io))
 		return -errno;
 	return 0;
+}
+
+/* Start SENSE ID; the data will land at dma + 0x100. 0 or -errno. */
+static inline int sense_id_start(struct rig_dev *d)
+{
+	return chain_start(d, 1);
 }
 
 /* Wait (bounded) for the I/O interrupt and copy out the IRB. 0 or -errno. */

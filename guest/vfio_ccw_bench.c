@@ -102,6 +102,9 @@ int main(int argc, char **argv)
 			putf("\n", CSS "/devices/%s/driver_override", argv[3 + i]);
 			put(CSS "/drivers/io_subchannel/bind", argv[3 + i]);
 		}
+		/* see wait_ccw_online() */
+		for (i = 0; i < n; i++)
+			wait_ccw_online(argv[3 + i], 30000);
 		slab_idle[r] = (double)(s1 - s0) / n;
 		free_idle[r] = (double)(f0 - f1) / n;
 		slab_mdev[r] = (double)(s2 - s0) / n;

@@ -18,8 +18,12 @@ cover=$ROOT/docs/cover-letter.txt
 tmp=$BUILD/export.new
 rm -rf "$tmp"
 mkdir -p "$tmp"
-git -C "$KTREE" format-patch -q --cover-letter --base="$base" -o "$tmp" "$base..HEAD" ||
-	die "git format-patch failed"
+# The newest entry of the cover letter's changelog ("v2: ...") is the version.
+ver=$(sed -nE 's/^v([0-9]+):.*/\1/p' "$cover" | sort -n | tail -n1)
+prefix=PATCH
+[ "${ver:-1}" -gt 1 ] && prefix="PATCH v$ver"
+git -C "$KTREE" format-patch -q --cover-letter --subject-prefix="$prefix" --base="$base" \
+	-o "$tmp" "$base..HEAD" || die "git format-patch failed"
 
 # Cc: what the tree's get_maintainer.pl says for the whole series.
 cc=$(cd "$KTREE" && ls "$tmp"/0*.patch | grep -v 0000-cover-letter |

@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
-"""Boot the s390x guest under QEMU (TCG), act as its host agent, judge the run.
+"""Boot the rig's guest under QEMU (TCG), act as its host agent, judge the run.
 
     qemu-run.py --kernel bzImage --initrd initrd.gz --log FILE
                 [--arch s390x|x86_64] [--run demo|selftests|bench|stress|shell]
                 [--devices N] [--smp N] [--mem MB] [--timeout S]
-                [--append ARGS] [-v]
+                [--append ARGS] [--icount] [-v]
 
 s390x (the default) boots qemu-system-s390x -M s390-ccw-virtio with N
 virtio-rng-ccw devices; x86_64 boots qemu-system-x86_64 with a serial
-console and no devices (its tests use the mtty mdev sample).
+console and no devices (its tests use the mtty mdev sample). --icount
+makes the guest clock count instructions (-icount shift=0,sleep=off: one
+instruction is one nanosecond, idle time is skipped), for benchmarks free of
+host noise.
 
 The guest's /init prints lines starting with @@ (see guest/init):
   @@HOST <verb> <args>   a request this script carries out through QMP
@@ -115,10 +118,13 @@ def qemu_cmd(a, qmp_path):
     cmd = ["qemu-system-s390x", "-M", "s390-ccw-virtio", "-cpu", "max",
            "-chardev", "stdio,id=c0", "-device", "sclpconsole,chardev=c0"] + common + [
            "-append", "console=ttysclp0 " + rig_args]
-    if a.smp > 1:
+    if a.smp > 1 or a.icount:
         # Multi-threaded TCG hangs at secondary CPU bring-up on QEMU 7.2;
         # one host thread still interleaves the vCPUs at arbitrary points.
+        # -icount needs single-threaded TCG too.
         cmd += ["-accel", "tcg,thread=single", "-smp", str(a.smp)]
+    if a.icount:
+        cmd += ["-icount", "shift=0,sleep=off"]
     for i in range(a.devices):
         cmd += ["-device", "virtio-rng-ccw,devno=fe.0.%04x,id=rng%d" % (i, i)]
     return cmd
@@ -136,6 +142,8 @@ def main():
     p.add_argument("--mem", type=int, default=1024)
     p.add_argument("--timeout", type=int, default=300)
     p.add_argument("--append", default="")
+    p.add_argument("--icount", action="store_true",
+                   help="guest clock counts instructions (s390x)")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="echo every console line, not just results")
     a = p.parse_args()
