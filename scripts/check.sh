@@ -132,6 +132,15 @@ if guest_kernel "$want-debug" s390x-guest,s390x-debug bzImage; then
 		${skip:+--append "rig.skip=$skip"} || true
 	s390_kernel=$o/arch/s390/boot/bzImage s390_initrd=$initrd
 fi
+# The mdev lifecycle tests again, with every kobject release delayed
+# (kobject-release.config): memory that a late release would still touch,
+# like an mdev parent freed too early, is then caught by KASAN every time.
+if guest_kernel "$want-kobj" s390x-guest,s390x-debug,kobject-release bzImage; then
+	guest_run "s390x $want, delayed kobject release" "$LOGS/selftests-$want-kobj.log" \
+		--kernel "$o/arch/s390/boot/bzImage" --initrd "$initrd" \
+		--run selftests --devices 4 --smp 2 --mem 512 --timeout 600 \
+		--append "rig.only=mdev,sch.unbind_with_mdev,sch.remove_while_open,sch.unbind_while_open" || true
+fi
 if guest_kernel "$want-x86-debug" x86_64-guest,x86_64-debug bzImage modules; then
 	guest_run "x86_64 mtty $want" "$LOGS/selftests-$want-x86.log" \
 		--arch x86_64 --kernel "$o/arch/x86/boot/bzImage" --initrd "$initrd" \
