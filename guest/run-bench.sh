@@ -8,6 +8,9 @@
 #   rig.bench=icount  only the channel-program latencies, in a guest whose
 #                     clock counts instructions (QEMU -icount): the cost of
 #                     the I/O and interrupt path, free of host noise
+#   rig.bench=alloc   the bytes vfio_ccw's own code allocates per bound idle
+#                     subchannel, from the allocation traces of a kernel
+#                     booted with slub_debug=U (bench/run.sh passes it)
 n=${RIG_ndev:-2} rounds=${RIG_rounds:-5} i=1 list=
 while [ "$i" -lt "$n" ]; do
 	list="$list 0.0.$(printf %04x "$i")"
@@ -15,6 +18,11 @@ while [ "$i" -lt "$n" ]; do
 done
 four=$(echo $list | cut -d' ' -f1-4)
 rc=0
+if [ "${RIG_bench:-full}" = alloc ]; then
+	# shellcheck disable=SC2086
+	/rig/vfio_ccw_bench -a -r "$rounds" $list || rc=1
+	exit $rc
+fi
 if [ "${RIG_bench:-full}" = full ]; then
 	# shellcheck disable=SC2086
 	/rig/vfio_ccw_bench -r "$rounds" $list || rc=1
