@@ -61,14 +61,16 @@ TARGETS = {
 }
 
 
-def slab_breakdown(path):
-    """@@BENCH-SLAB lines: slab cache -> bytes per subchannel (first round)."""
+def breakdown(path, tag):
+    """@@BENCH-<tag> KEY... +BYTES lines (first round) -> {KEY...: bytes per
+    subchannel}: SLAB lines are keyed by cache, SITE lines by (function, cache)."""
     out = {}
     if os.path.exists(path):
         for line in open(path, errors="replace"):
-            m = re.match(r"@@BENCH-SLAB (\S+) ([+-]\d+) bytes", line)
+            m = re.match(r"@@BENCH-%s ((?:\S+ )+)([+-]\d+) bytes" % tag, line)
             if m:
-                out[m.group(1)] = int(m.group(2))
+                key = tuple(m.group(1).split())
+                out[key[0] if len(key) == 1 else key] = int(m.group(2))
     return out
 
 
@@ -106,17 +108,6 @@ def boots_of(logdir, kernel, mode, boots):
             meds = [r[0][name]["median"] for r in runs]
             figures[name] = dict(median=median(meds), min=min(meds), max=max(meds))
     return figures, next((r[1] for r in runs if r[1]), None)
-
-
-def site_breakdown(path):
-    """@@BENCH-SITE lines: (function, cache) -> bytes per subchannel."""
-    out = {}
-    if os.path.exists(path):
-        for line in open(path, errors="replace"):
-            m = re.match(r"@@BENCH-SITE (\S+) (\S+) ([+-]\d+) bytes", line)
-            if m:
-                out[(m.group(1), m.group(2))] = int(m.group(3))
-    return out
 
 
 def main():
@@ -165,8 +156,8 @@ def main():
           "",
           "| figure | base | patched | patched/base | noise; target |",
           "|---|---|---|---|---|"] + rows
-    sb = slab_breakdown(os.path.join(logdir, "bench-base-full-1.log"))
-    ss = slab_breakdown(os.path.join(logdir, "bench-series-full-1.log"))
+    sb = breakdown(os.path.join(logdir, "bench-base-full-1.log"), "SLAB")
+    ss = breakdown(os.path.join(logdir, "bench-series-full-1.log"), "SLAB")
     if sb or ss:
         md += ["", "Where the slab bytes of binding the subchannels went, per subchannel, "
                "first round of the first boot (every cache shrunk before each snapshot, so "
@@ -176,8 +167,8 @@ def main():
                "| slab cache | base | patched |", "|---|---|---|"]
         for cache in sorted(set(sb) | set(ss), key=lambda c: (-(abs(sb.get(c, 0)) + abs(ss.get(c, 0))), c)):
             md.append("| %s | %+d | %+d |" % (cache, sb.get(cache, 0), ss.get(cache, 0)))
-    ab = site_breakdown(os.path.join(logdir, "bench-base-alloc-1.log"))
-    as_ = site_breakdown(os.path.join(logdir, "bench-series-alloc-1.log"))
+    ab = breakdown(os.path.join(logdir, "bench-base-alloc-1.log"), "SITE")
+    as_ = breakdown(os.path.join(logdir, "bench-series-alloc-1.log"), "SITE")
     if ab or as_:
         md += ["", "What vfio_ccw allocated for binding the subchannels, per subchannel, by "
                "allocating function and cache (allocation traces, first round):", "",
