@@ -24,6 +24,7 @@ NEEDS=(
 	"python3 python3"
 	"sphinx-build python3-sphinx"
 	"/usr/lib/python3/dist-packages/ply python3-ply"
+	"/usr/lib/python3/dist-packages/git python3-git"
 	"perl perl"
 	"git git"
 	"make make"
