@@ -8,7 +8,7 @@ while [ "$i" -lt "$n" ]; do
 	list="$list${list:+,}0.0.$(printf %04x "$i")"
 	i=$((i + 1))
 done
-export VFIO_CCW_SCH=$list VFIO_CCW_HOST_AGENT=1 VFIO_TEST_ONLY=${RIG_only:-} VFIO_TEST_SKIP=${RIG_skip:-}
+export VFIO_CCW_SCH=$list VFIO_CCW_HOST_AGENT=1 VFIO_CCW_CHP_VARY=1 VFIO_TEST_ONLY=${RIG_only:-} VFIO_TEST_SKIP=${RIG_skip:-}
 # No channel subsystem (x86_64): the mdev lifecycle tests run against the
 # mtty sample instead, the only ones that apply.
 if [ ! -d /sys/bus/css ] && [ -d /sys/devices/virtual/mtty/mtty ]; then
