@@ -99,7 +99,7 @@ guest_kernel() {
 # one for the run itself (no splat, no leak, powered off). Returns the
 # runner's exit status.
 guest_run() {
-	local label=$1 log=$2 rc ntests=0 verdict name
+	local label=$1 log=$2 rc ntests=0 verdict name why
 	shift 2
 	say "==> $label (log: ${log#"$ROOT"/})"
 	python3 "$ROOT/scripts/qemu-run.py" --log "$log" "$@" >"${log%.log}.out" 2>&1
@@ -113,7 +113,11 @@ guest_run() {
 	if [ "$rc" -eq 0 ]; then
 		record PASS "guest run ($label): no splat, no leak, powered off"
 	else
-		record FAIL "guest run ($label): no splat, no leak, powered off" "see ${log%.log}.out"
+		# name the cause(s) qemu-run found: splat, timeout, guest rc, ...
+		why=$(grep '^qemu-run: ' "${log%.log}.out" | grep -v '^qemu-run: FAILED in ' |
+			sed 's/^qemu-run: //; s/ (see [^)]*)//; s/; last lines of .*//' | paste -sd ';' -) || true
+		record FAIL "guest run ($label): no splat, no leak, powered off" \
+			"${why:+$why; }see ${log%.log}.out"
 	fi
 	return "$rc"
 }
