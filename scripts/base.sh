@@ -19,11 +19,9 @@ BASE_DATE='2000-01-01T00:00:00+0000'
 mismatch=()
 have_pkg=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null || echo none)
 [ "$have_pkg" = "$want_pkg" ] || mismatch+=("package $pkg is $have_pkg, BASE pins $want_pkg")
-stamp=$BUILD/.base-sha256
-if [ ! -f "$stamp" ] || [ "$tarball" -nt "$stamp" ]; then
-	sha256sum "$tarball" | cut -d' ' -f1 >"$stamp"
-fi
-have_sha=$(cat "$stamp")
+# Hash the tarball every time (~1 s): dpkg keeps the packaged mtime, so a
+# stamp keyed on mtimes keeps the hash of a version no longer installed.
+have_sha=$(sha256sum "$tarball" | cut -d' ' -f1)
 [ "$have_sha" = "$want_sha" ] || mismatch+=("sha256 of $tarball is $have_sha, BASE pins $want_sha")
 if [ ${#mismatch[@]} -ne 0 ]; then
 	for m in "${mismatch[@]}"; do say "base mismatch: $m"; done

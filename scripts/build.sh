@@ -14,7 +14,7 @@ o=$OUT/$name
 mkdir -p "$o"
 case $configs in
 s390x*) arch=s390 cross=$CROSS cc=$KCC ;;
-x86_64*) arch=x86_64 cross= cc=$KCC_X86 ;;
+x86_64*) arch=x86_64 cross='' cc=$KCC_X86 ;;
 *) die "unknown config '$configs': fragments are configs/s390x-*.config or configs/x86_64-*.config" ;;
 esac
 # Two cores: concurrent kernel builds (helpers, CI steps) queue on one lock.

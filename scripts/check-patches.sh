@@ -1,21 +1,85 @@
 #!/usr/bin/env bash
 # Per-patch gates (bisect): each patch of build/linux, in order, must build
 # (s390x guest config, W=1, sparse on what it rebuilds) with no new warning
-# against the base, pass checkpatch --strict, and keep kernel-doc clean on
-# the files it touches. Then whole-series gates: coccicheck and an x86_64
-# build of the vfio core and the mdev samples.
-# Usage: check-patches.sh RESULTS  (writes "PASS|FAIL name<TAB>detail" lines)
-. "$(dirname "$0")/lib.sh"
+# against the base in the files the series touches, pass checkpatch
+# --strict, and add no kernel-doc warning to the files it touches. Then
+# whole-series gates: coccicheck, an x86_64 build of the vfio core and the
+# mdev samples, htmldocs. Every gate records its result (scripts/results.sh);
+# check.sh expects each by name, so a gate that does not run is a FAIL.
+# Usage: check-patches.sh   (RESULTS_DIR set by check.sh)
+# The filters (checkpatch_verdict, cocci_filter, docs_filter) are functions
+# that tests/ source on their own: `CHECK_PATCHES_LIB=1 . check-patches.sh`.
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. "$ROOT/scripts/results.sh"
 
-results=$1
-: >"$results"
-res() { printf '%s %s\t%s\n' "$1" "$2" "${3:-}" >>"$results"; }
+# checkpatch_verdict LOG RC: "PASS|FAIL<TAB>detail" for checkpatch output run
+# the way b4 runs it (--terse --no-summary --mailback): clean is no output
+# and exit 0. The base is a tarball without history, so checkpatch cannot
+# look up the commit ids of Fixes: tags (UNKNOWN_COMMIT_ID); such a report is
+# accepted only for an id listed in scripts/upstream-commits.txt.
+checkpatch_verdict() {
+	local log=$1 rc=$2 known=$ROOT/scripts/upstream-commits.txt line id rest='' allowed=0
+	while IFS= read -r line; do
+		if [[ $line =~ UNKNOWN_COMMIT_ID:\ Unknown\ commit\ id\ \'([0-9a-f]{12,40})\' ]]; then
+			id=${BASH_REMATCH[1]}
+			if grep -v '^#' "$known" | grep -q "^$id"; then
+				allowed=$((allowed + 1))
+				continue
+			fi
+		fi
+		rest+="$line; "
+	done <"$log"
+	if [ -n "$rest" ]; then
+		printf 'FAIL\t%s\n' "${rest:0:400}"
+	elif [ "$rc" -ne 0 ] && [ "$allowed" -eq 0 ]; then
+		printf 'FAIL\tcheckpatch exited %s with no report\n' "$rc"
+	elif [ "$allowed" -gt 0 ]; then
+		printf 'PASS\tclean but %d Fixes: id(s) listed in scripts/upstream-commits.txt\n' "$allowed"
+	else
+		printf 'PASS\tclean\n'
+	fi
+}
 
-# Where warnings count: the files the series is about.
-PREFIXES=(drivers/s390/cio/ drivers/vfio/ include/linux/vfio.h include/linux/mdev.h
-	samples/vfio-mdev/)
+# cocci_filter LOG: coccicheck reports, line numbers dropped (none: empty).
+cocci_filter() {
+	{ grep -E '^[^ ]+:[0-9]+:[0-9-]+: (WARNING|ERROR|ERROR:|WARNING:)|coccicheck failed' "$1" || true; } |
+		sed -E 's/:[0-9]+:[0-9-]+:/:/; s/line [0-9]+/line N/g' | sort -u
+}
+
+# docs_filter LOG: Sphinx warnings, relative paths, no line numbers.
+docs_filter() {
+	{ grep -E '(WARNING|ERROR|htmldocs failed)' "$1" || true; } |
+		sed -E 's|^.*/Documentation/|Documentation/|; s/:[0-9]+:/:/' | sort -u
+}
+
+# kdoc_norm: line numbers move with every patch: drop them, in the message too.
+kdoc_norm() { sed -E 's/:[0-9]+:/:/; s/on line [0-9]+/on line N/'; }
+
+# checkpatch: checkpatch.pl of the bisect tree, as the gates run it.
+checkpatch() {
+	(cd "$bis" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --terse --no-summary --mailback \
+		--strict --show-types -)
+}
+
+# checkpatch_canary LOG: "PASS|FAIL<TAB>detail". A checkpatch that reports
+# nothing on a patch known to be bad would make every clean verdict
+# meaningless.
+checkpatch_canary() {
+	local log=$1 rc=0
+	checkpatch <"$ROOT/tests/data/checkpatch-canary.patch" >"$log" 2>&1 || rc=$?
+	if [ "$rc" -ne 0 ] && grep -q 'MISSING_SIGN_OFF' "$log" && grep -q 'TRAILING_WHITESPACE' "$log"; then
+		printf 'PASS	the canary patch got MISSING_SIGN_OFF and TRAILING_WHITESPACE\n'
+	else
+		printf 'FAIL	exit %s, reports missing from %s\n' "$rc" "${log#"$ROOT"/}"
+	fi
+}
+
+[ "${CHECK_PATCHES_LIB:-0}" = 1 ] && return 0
+_results_need || exit 2
+
 base=$(git -C "$KTREE" rev-parse "$BASE_TAG^{commit}")
 mapfile -t commits < <(git -C "$KTREE" rev-list --reverse "$base..HEAD")
+total=${#commits[@]}
 bis=$BUILD/bisect
 if [ ! -d "$bis" ]; then
 	git -C "$KTREE" worktree prune
@@ -23,118 +87,113 @@ if [ ! -d "$bis" ]; then
 fi
 git -C "$bis" checkout -q -f --detach "$base"
 
+# Where warnings count: the C files the series changes (outside tools/) and
+# their directories, from the series' own diff.
+mapfile -t cfiles < <(git -C "$KTREE" diff --name-only "$base..HEAD" -- '*.c' '*.h' | grep -v '^tools/' || true)
+mapfile -t cdirs < <(git -C "$KTREE" diff --name-only "$base..HEAD" -- '*.c' | grep -v '^tools/' |
+	xargs -r -n1 dirname | sort -u)
+PREFIXES=("${cfiles[@]}" "${cdirs[@]/%//}")
+say "warnings count in: ${PREFIXES[*]}"
+
 # Base: build once with the same flags, so each patch rebuilds only what it
 # changes; sparse (C=2) over the series' directories gives the baseline.
-wbase=$LOGS/check-warnings-base.txt
 # Compiler and kernel-doc warnings only show when a file is compiled: drop
 # the series' objects so a warm build dir still records all of the base's.
+wbase=$LOGS/check-warnings-base.txt
 dropped=0
-for d in drivers/s390/cio drivers/vfio; do
+for d in "${cdirs[@]}"; do
 	[ -d "$OUT/bisect-w1/$d" ] &&
-		dropped=$((dropped + $(find "$OUT/bisect-w1/$d" -name '*.o' -print -delete | wc -l)))
+		dropped=$((dropped + $(find "$OUT/bisect-w1/$d" -maxdepth 1 -name '*.o' -print -delete | wc -l)))
 done
+baseline_ok=1
 if ! "$ROOT/scripts/build.sh" "$bis" bisect-w1 s390x-guest W=1 vmlinux >/dev/null; then
-	res FAIL "base builds with W=1" "log: build/logs/build-bisect-w1.log"
-	exit 1
+	record FAIL "base: W=1 build baseline complete" "the base does not build; log: build/logs/build-bisect-w1.log"
+	baseline_ok=0
+else
+	# A baseline from a build that skipped some of them would blame the
+	# base's own warnings on the first patch that recompiles the file.
+	rebuilt=0
+	for d in "${cdirs[@]}"; do
+		rebuilt=$((rebuilt + $(grep -cE "^  CC +$d/[^/]+\.o\$" "$LOGS/build-bisect-w1.log" || true)))
+	done
+	cp "$LOGS/build-bisect-w1.log" "$LOGS/check-build-base.log"
+	if [ "$rebuilt" -lt "$dropped" ]; then
+		record FAIL "base: W=1 build baseline complete" "compiled $rebuilt of the $dropped objects of ${cdirs[*]}"
+		baseline_ok=0
+	elif ! "$ROOT/scripts/build.sh" "$bis" bisect-w1 s390x-guest C=2 W=1 "${cdirs[@]/%//}" >/dev/null; then
+		record FAIL "base: W=1 build baseline complete" "sparse (C=2) on ${cdirs[*]} failed; log: build/logs/build-bisect-w1.log"
+		baseline_ok=0
+	else
+		cat "$LOGS/build-bisect-w1.log" >>"$LOGS/check-build-base.log"
+		python3 "$ROOT/scripts/warnings.py" extract "$LOGS/check-build-base.log" "${PREFIXES[@]}" >"$wbase"
+		record PASS "base: W=1 build baseline complete" "$rebuilt objects recompiled, $(wc -l <"$wbase") known warnings in the series' files"
+	fi
 fi
-# A baseline from a build that skipped some of them would blame the base's
-# own warnings on the first patch that recompiles the file.
-rebuilt=$(grep -cE '^  CC +drivers/(s390/cio|vfio)/' "$LOGS/build-bisect-w1.log" || true)
-if [ "$rebuilt" -lt "$dropped" ]; then
-	res FAIL "base baseline complete" "W=1 build compiled $rebuilt of the $dropped objects of drivers/s390/cio and drivers/vfio; log: build/logs/build-bisect-w1.log"
-	exit 1
-fi
-cp "$LOGS/build-bisect-w1.log" "$LOGS/check-build-base.log"
-if ! "$ROOT/scripts/build.sh" "$bis" bisect-w1 s390x-guest C=2 W=1 drivers/s390/cio/ drivers/vfio/ >/dev/null; then
-	res FAIL "base builds with sparse" "log: build/logs/build-bisect-w1.log"
-	exit 1
-fi
-cat "$LOGS/build-bisect-w1.log" >>"$LOGS/check-build-base.log"
-python3 "$ROOT/scripts/warnings.py" extract "$LOGS/check-build-base.log" "${PREFIXES[@]}" >"$wbase"
-say "base: $(wc -l <"$wbase") known warnings in the series' files (${wbase#"$ROOT"/})"
-
-kdoc() { # kdoc TREE FILE... -> normalised kernel-doc warnings
-	local t=$1
-	shift
-	(cd "$t" && ./scripts/kernel-doc -none "$@" 2>&1 >/dev/null) | kdoc_norm
-}
-# Line numbers move with every patch: drop them, in the message too.
-kdoc_norm() { sed -E 's/:[0-9]+:/:/; s/on line [0-9]+/on line N/'; }
 
 # spdxcheck.py needs python3-ply and python3-git; without them checkpatch
 # quietly takes every SPDX identifier as valid.
-if ! printf 'SPDX-License-Identifier: GPL-2.0-bogus\n' |
+if printf 'SPDX-License-Identifier: GPL-2.0-bogus\n' |
 	(cd "$bis" && PATH=/usr/bin:$PATH ./scripts/spdxcheck.py - 2>&1) | grep -q 'Invalid License ID'; then
-	res FAIL "checkpatch's SPDX check works" "scripts/spdxcheck.py did not reject a bogus license (python3-ply, python3-git?)"
-	exit 1
+	record PASS "checkpatch: SPDX check works"
+else
+	record FAIL "checkpatch: SPDX check works" "scripts/spdxcheck.py did not reject a bogus license (python3-ply, python3-git?)"
 fi
+IFS=$'\t' read -r verdict detail < <(checkpatch_canary "$LOGS/check-checkpatch-canary.log")
+record "$verdict" "checkpatch: reports a known-bad patch" "$detail"
 
 n=0
 for c in "${commits[@]}"; do
 	n=$((n + 1))
-	subj=$(git -C "$KTREE" log -1 --format=%s "$c")
-	tag=$(printf 'patch %02d/%02d "%s"' "$n" "${#commits[@]}" "$subj")
+	tag=$(patch_tag "$n" "$total" "$(git -C "$KTREE" log -1 --format=%s "$c")")
 	git -C "$bis" checkout -q -f --detach "$c"
 
 	log=$LOGS/check-build-$(printf %02d "$n").log
 	if "$ROOT/scripts/build.sh" "$bis" bisect-w1 s390x-guest C=1 W=1 vmlinux >/dev/null; then
 		cp "$LOGS/build-bisect-w1.log" "$log"
-		res PASS "$tag: builds (s390x, W=1, sparse)"
-		new=$(python3 "$ROOT/scripts/warnings.py" new "$wbase" "$log" "${PREFIXES[@]}" || true)
-		if [ -z "$new" ]; then
-			res PASS "$tag: no new compiler/sparse warning"
+		record PASS "$tag: builds (s390x, W=1, sparse)"
+		if [ "$baseline_ok" != 1 ]; then
+			record FAIL "$tag: no new compiler/sparse warning" "no base baseline to compare with"
+		elif new=$(python3 "$ROOT/scripts/warnings.py" new "$wbase" "$log" "${PREFIXES[@]}"); then
+			record PASS "$tag: no new compiler/sparse warning"
 		else
-			res FAIL "$tag: no new compiler/sparse warning" "$(echo "$new" | head -n 3 | tr '\n' ';') log: ${log#"$ROOT"/}"
+			record FAIL "$tag: no new compiler/sparse warning" "$(echo "$new" | head -n 3 | tr '\n' ';') log: ${log#"$ROOT"/}"
 		fi
 	else
 		cp "$LOGS/build-bisect-w1.log" "$log"
-		res FAIL "$tag: builds (s390x, W=1, sparse)" "log: ${log#"$ROOT"/}"
+		record FAIL "$tag: builds (s390x, W=1, sparse)" "log: ${log#"$ROOT"/}"
+		record FAIL "$tag: no new compiler/sparse warning" "did not build"
 	fi
 
 	cp_log=$LOGS/check-checkpatch-$(printf %02d "$n").log
-	# Nothing ignored. The base has no git history, so a commit id in a
-	# message (Fixes:, "commit <id>") fails here as UNKNOWN_COMMIT_ID; the
-	# series names upstream commits by subject; their ids are in
-	# scripts/upstream-commits.txt.
-	# Debian's python3 first: checkpatch runs spdxcheck.py with it.
-	git -C "$KTREE" format-patch -1 --stdout "$c" |
-		(cd "$bis" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --show-types -) \
-		>"$cp_log" 2>&1 || true
-	read -r errs warns checks < <(sed -nE 's/^total: ([0-9]+) errors, ([0-9]+) warnings, ([0-9]+) checks.*/\1 \2 \3/p' "$cp_log")
-	if [ -z "${errs:-}" ]; then
-		res FAIL "$tag: checkpatch --strict" "no summary line: ${cp_log#"$ROOT"/}"
-	elif grep -q Traceback "$cp_log"; then
-		res FAIL "$tag: checkpatch --strict" "a checkpatch helper failed: ${cp_log#"$ROOT"/}"
-	elif [ "$errs" -eq 0 ] && [ "$warns" -eq 0 ] && [ "$checks" -eq 0 ]; then
-		res PASS "$tag: checkpatch --strict" clean
-	else
-		res FAIL "$tag: checkpatch --strict" "$errs errors, $warns warnings, $checks checks: ${cp_log#"$ROOT"/}"
-	fi
+	rc=0
+	git -C "$KTREE" format-patch -1 --stdout "$c" | checkpatch >"$cp_log" 2>&1 || rc=$?
+	IFS=$'\t' read -r verdict detail < <(checkpatch_verdict "$cp_log" "$rc")
+	record "$verdict" "$tag: checkpatch --strict" "$detail; log ${cp_log#"$ROOT"/}"
 
-	mapfile -t files < <(git -C "$KTREE" diff-tree --no-commit-id --name-only -r --diff-filter=AM "$c" -- '*.c' '*.h' | grep -v '^tools/')
-	if [ ${#files[@]} -gt 0 ]; then
-		after=$(kdoc "$bis" "${files[@]}" | sort -u)
-		before=$(for f in "${files[@]}"; do
-			git -C "$KTREE" show "$base:$f" >"$BUILD/kdoc-base.tmp" 2>/dev/null || continue
-			(cd "$bis" && ./scripts/kernel-doc -none "$BUILD/kdoc-base.tmp" 2>&1 >/dev/null) |
-				sed -E "s|$BUILD/kdoc-base.tmp|$f|" | kdoc_norm
-		done | sort -u)
-		newdoc=$(comm -13 <(echo "$before") <(echo "$after") | sed '/^$/d')
-		if [ -z "$newdoc" ]; then
-			res PASS "$tag: kernel-doc clean on ${#files[@]} touched file(s)"
-		else
-			res FAIL "$tag: kernel-doc clean on touched files" "$(echo "$newdoc" | head -n 3 | tr '\n' ';')"
-		fi
+	mapfile -t files < <(git -C "$KTREE" diff-tree --no-commit-id --name-only -r --diff-filter=AM "$c" -- '*.c' '*.h' | grep -v '^tools/' || true)
+	if [ ${#files[@]} -eq 0 ]; then
+		record PASS "$tag: kernel-doc adds no warning" "no .c/.h file outside tools/ touched"
+		continue
+	fi
+	after=$( (cd "$bis" && ./scripts/kernel-doc -none "${files[@]}" 2>&1 >/dev/null) | kdoc_norm | sort -u)
+	before=$(for f in "${files[@]}"; do
+		git -C "$KTREE" show "$c~1:$f" >"$BUILD/kdoc-base.tmp" 2>/dev/null || continue
+		(cd "$bis" && ./scripts/kernel-doc -none "$BUILD/kdoc-base.tmp" 2>&1 >/dev/null) |
+			sed -E "s|$BUILD/kdoc-base.tmp|$f|" | kdoc_norm
+	done | sort -u)
+	newdoc=$(comm -13 <(echo "$before") <(echo "$after") | sed '/^$/d')
+	if [ -z "$newdoc" ]; then
+		record PASS "$tag: kernel-doc adds no warning" "${#files[@]} file(s)"
+	else
+		record FAIL "$tag: kernel-doc adds no warning" "$(echo "$newdoc" | head -n 3 | tr '\n' ';')"
 	fi
 done
 rm -f "$BUILD/kdoc-base.tmp"
 git -C "$bis" checkout -q -f --detach "$base"
 
-# Whole series: coccicheck on the directories it touches, base vs patched.
-# (directories of the .c files: headers are checked through them)
-# (a directory inside another one listed is covered by it)
-mapfile -t dirs < <(git -C "$KTREE" diff --name-only "$base..HEAD" -- '*.c' |
-	grep -v '^tools/' | xargs -r -n1 dirname | sort -u |
+# Whole series: coccicheck on the directories of the .c files it touches
+# (headers are checked through them), base vs patched.
+mapfile -t dirs < <(printf '%s\n' "${cdirs[@]}" | sed '/^$/d' |
 	awk '{ for (i = 1; i <= n; i++) if (index($0, d[i] "/") == 1) next; d[++n] = $0; print }')
 cocci() { # cocci TREE LOG -> normalised reports
 	local t=$1 out=$2 d
@@ -144,22 +203,23 @@ cocci() { # cocci TREE LOG -> normalised reports
 		make -C "$t" coccicheck ARCH=s390 MODE=report M="$d" J="$JOBS" >>"$out" 2>&1 ||
 			echo "coccicheck failed in $d" >>"$out"
 	done
-	grep -E '^[^ ]+:[0-9]+:[0-9-]+: (WARNING|ERROR|ERROR:|WARNING:)|coccicheck failed' "$out" |
-		sed -E 's/:[0-9]+:[0-9-]+:/:/; s/line [0-9]+/line N/g' | sort -u
+	cocci_filter "$out"
 }
-if [ ${#dirs[@]} -gt 0 ]; then
+if [ ${#dirs[@]} -eq 0 ]; then
+	record PASS "series: coccicheck adds no report" "no .c file touched"
+else
 	say "==> coccicheck MODE=report on ${dirs[*]}, base and series (logs: build/logs/check-cocci-*.log)"
 	git -C "$bis" checkout -q -f --detach "$base"
 	cb=$(cocci "$bis" "$LOGS/check-cocci-base.log")
 	git -C "$bis" checkout -q -f --detach "${commits[-1]}"
 	ca=$(cocci "$bis" "$LOGS/check-cocci-series.log")
 	newc=$(comm -13 <(echo "$cb") <(echo "$ca") | sed '/^$/d')
-	if grep -q 'coccicheck failed' <<<"$ca"; then
-		res FAIL "series: coccicheck MODE=report runs on ${dirs[*]}" "log: build/logs/check-cocci-series.log"
+	if grep -q 'coccicheck failed' <<<"$ca$cb"; then
+		record FAIL "series: coccicheck adds no report" "coccicheck did not run; log: build/logs/check-cocci-series.log"
 	elif [ -z "$newc" ]; then
-		res PASS "series: coccicheck adds no report in ${dirs[*]}"
+		record PASS "series: coccicheck adds no report" "${dirs[*]}"
 	else
-		res FAIL "series: coccicheck adds no report" "$(echo "$newc" | head -n 3 | tr '\n' ';')"
+		record FAIL "series: coccicheck adds no report" "$(echo "$newc" | head -n 3 | tr '\n' ';')"
 	fi
 	git -C "$bis" checkout -q -f --detach "$base"
 fi
@@ -167,11 +227,10 @@ fi
 # Whole series: the vfio core and the mdev samples on a second architecture,
 # in the build dir of the x86_64 guest kernel that check.sh boots next.
 say "==> x86_64 build of drivers/vfio and samples/vfio-mdev"
-if "$ROOT/scripts/build.sh" "$KTREE" series-x86-debug x86_64-guest,x86_64-debug W=1 \
-	drivers/vfio/ samples/vfio-mdev/ >/dev/null; then
-	res PASS "series: x86_64 build of drivers/vfio and samples/vfio-mdev (W=1)"
+if "$ROOT/scripts/boot.sh" kernel check-x86 series W=1 drivers/vfio/ samples/vfio-mdev/ >/dev/null; then
+	record PASS "series: x86_64 build of drivers/vfio and samples/vfio-mdev (W=1)"
 else
-	res FAIL "series: x86_64 build of drivers/vfio and samples/vfio-mdev" "log: build/logs/build-series-x86-debug.log"
+	record FAIL "series: x86_64 build of drivers/vfio and samples/vfio-mdev (W=1)" "log: build/logs/build-series-x86-debug.log"
 fi
 
 # Whole series: the documents it touches build with no new Sphinx warning.
@@ -182,20 +241,23 @@ docs() { # docs TREE NAME -> normalised Sphinx warnings
 	rm -rf "$OUT/docs-$name"
 	make -C "$t" O="$OUT/docs-$name" SPHINXDIRS="${docdirs[*]}" htmldocs >"$log" 2>&1 ||
 		echo "htmldocs failed" >>"$log"
-	grep -E '(WARNING|ERROR|htmldocs failed)' "$log" |
-		sed -E 's|^.*/Documentation/|Documentation/|; s/:[0-9]+:/:/' | sort -u
+	docs_filter "$log"
 }
-if [ ${#docdirs[@]} -gt 0 ]; then
+if [ ${#docdirs[@]} -eq 0 ]; then
+	record PASS "series: htmldocs adds no warning" "no .rst file touched"
+else
 	say "==> htmldocs SPHINXDIRS=${docdirs[*]}, base and series (logs: build/logs/check-htmldocs-*.log)"
 	git -C "$bis" checkout -q -f --detach "$base"
 	db=$(docs "$bis" base)
 	git -C "$bis" checkout -q -f --detach "${commits[-1]}"
 	da=$(docs "$bis" series)
 	newd=$(comm -13 <(echo "$db") <(echo "$da") | sed '/^$/d')
-	if [ -z "$newd" ]; then
-		res PASS "series: htmldocs (SPHINXDIRS=${docdirs[*]}) adds no warning"
+	if grep -q 'htmldocs failed' <<<"$da$db"; then
+		record FAIL "series: htmldocs adds no warning" "htmldocs did not build; log: build/logs/check-htmldocs-series.log"
+	elif [ -z "$newd" ]; then
+		record PASS "series: htmldocs adds no warning" "SPHINXDIRS=${docdirs[*]}"
 	else
-		res FAIL "series: htmldocs adds no warning" "$(echo "$newd" | head -n 3 | tr '\n' ';') log: build/logs/check-htmldocs-series.log"
+		record FAIL "series: htmldocs adds no warning" "$(echo "$newd" | head -n 3 | tr '\n' ';') log: build/logs/check-htmldocs-series.log"
 	fi
 	git -C "$bis" checkout -q -f --detach "$base"
 fi

@@ -1,176 +1,201 @@
 #!/usr/bin/env bash
-# `make check`: every gate, each reported as PASS/FAIL with its log, then the
-# guest selftests on the debug kernel, one result per test. Ends with
-# "N passed, N failed" and exits non-zero on any failure.
+# `make check`: every gate, each recorded as PASS, FAIL or SKIP with its log
+# (scripts/results.sh), then the guest selftests on the debug kernels, one
+# result per test. Every result the run must produce is declared first
+# (expect_all); one that never comes is a FAIL with its name. Ends with
+# "N passed, N failed, N skipped" and exits non-zero on any failure.
 #   TREE=base  run only the guest tests, on the unpatched base kernel
-. "$(dirname "$0")/lib.sh"
+# Results: build/logs/check/results.tsv (every result), build/results/check.md
+# (the summary; `make results` publishes it into README.md).
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. "$ROOT/scripts/results.sh"
 
-want=${TREE:-series}
-case $want in series | base) ;; *) die "TREE=$want: use TREE=series (default) or TREE=base" ;; esac
-t0=$(date +%s)
-passed=0 failed=0 skipped=0
-failures=()
-summary=$LOGS/check-summary.txt
-: >"$summary"
+# The guest runs of a check: profile, label suffix, log suffix.
+# (%s: the tree)
+GUEST_RUNS=("check|s390x %s|" "check-kobj|s390x %s, delayed kobject release|-kobj"
+	"check-x86|x86_64 mtty %s|-x86")
+# The series-wide gates of scripts/check-patches.sh.
+SERIES_GATES=("base: W=1 build baseline complete" "checkpatch: SPDX check works"
+	"checkpatch: reports a known-bad patch" "series: coccicheck adds no report"
+	"series: x86_64 build of drivers/vfio and samples/vfio-mdev (W=1)"
+	"series: htmldocs adds no warning" "rig: check-patches.sh ran to the end")
+RUN_RESULTS=("TAP plans complete (%s)" "guest run (%s): no splat, no leak, powered off")
 
-# record PASS|FAIL NAME [DETAIL]
-record() {
-	local verdict=$1 name=$2 detail=${3:-}
-	if [ "$verdict" = PASS ]; then
-		passed=$((passed + 1))
-	elif [ "$verdict" = SKIP ]; then
-		skipped=$((skipped + 1))
-	else
-		failed=$((failed + 1))
-		failures+=("$name")
-	fi
-	printf '%s %s%s\n' "$verdict" "$name" "${detail:+  ($detail)}" | tee -a "$summary" >&2
+KNOWN_ISSUES=$ROOT/scripts/known-issues.txt
+# boot: scripts/boot.sh (a function, so that tests/ can stand in for it).
+boot() { "$ROOT/scripts/boot.sh" "$@"; }
+
+# known_tests: the tests with an open issue (scripts/known-issues.txt).
+known_tests() { { grep -v '^#' "$KNOWN_ISSUES" || true; } | cut -f1 | sed '/^$/d'; }
+
+# expect_guest LABEL: what one guest run must record.
+expect_guest() {
+	local r
+	for r in "${RUN_RESULTS[@]}"; do
+		# shellcheck disable=SC2059 # the formats are ours
+		expect "$(printf "$r" "$1")"
+	done
 }
 
-# gate NAME LOG CMD...: a gate passes when CMD exits 0.
-gate() {
-	local name=$1 log=$2
-	shift 2
-	if step "$name" "$log" "$@"; then
-		record PASS "$name"
-	else
-		record FAIL "$name" "log: ${log#"$ROOT"/}"
+# expect_all TREE: every result this run must produce.
+expect_all() {
+	local want=$1 base c n=0 total g t
+	if [ "$want" = series ]; then
+		base=$(git -C "$KTREE" rev-parse "$BASE_TAG^{commit}")
+		total=$(git -C "$KTREE" rev-list --count "$base..HEAD")
+		for c in $(git -C "$KTREE" rev-list --reverse "$base..HEAD"); do
+			n=$((n + 1))
+			for g in "${PATCH_GATES[@]}"; do
+				expect "$(patch_tag "$n" "$total" "$(git -C "$KTREE" log -1 --format=%s "$c")"): $g"
+			done
+		done
+		expect "${SERIES_GATES[@]}"
+	fi
+	for g in "${GUEST_RUNS[@]}"; do
+		IFS='|' read -r _ t _ <<<"$g"
+		# shellcheck disable=SC2059
+		expect_guest "$(printf "$t" "$want")"
+	done
+	if [ "$want" = series ]; then
+		while IFS= read -r t; do
+			expect "known issue: $t"
+		done < <(known_tests)
 	fi
 }
 
+# guest_run PROFILE TREE LABEL LOG [APPEND]: boot, record one result per
+# test, the TAP plans and the run itself. Returns the runner's status.
+guest_run() {
+	local profile=$1 tree=$2 label=$3 log=$4 append=${5:-} rc=0
+	say "==> $label (log: ${log#"$ROOT"/})"
+	boot run "$profile" "$tree" "$log" ${append:+--append "$append"} \
+		>"${log%.log}.out" 2>&1 || rc=$?
+	grep -E '^(qemu-run|@@RIG)' "${log%.log}.out" >&2 || true
+	python3 "$ROOT/scripts/console.py" results "$log" "$label" | record_lines ||
+		record FAIL "rig: judge ($label)" "console.py could not judge ${log#"$ROOT"/}"
+	return "$rc"
+}
+
+# guest_build PROFILE TREE LABEL: build what the profile boots, or record
+# the run's results as failed (so they are not just missing).
+guest_build() {
+	local r
+	boot build "$1" "$2" >/dev/null && return 0
+	for r in "${RUN_RESULTS[@]}"; do
+		# shellcheck disable=SC2059
+		record FAIL "$(printf "$r" "$3")" "the $1 kernel or its guest userspace did not build: build/logs/build-$2-*.log, build/logs/guest-$2-*.log*"
+	done
+	return 1
+}
+
+# known_issues TREE SKIPLIST: the known issues in a boot of their own: still
+# failing is a SKIP with the reason, passing again is a FAIL until the list
+# is updated, no result at all (the boot broke) is a FAIL.
+known_issues() {
+	local want=$1 list=$2 klog=$LOGS/selftests-$1-known.log rc=0 t issue why verdict
+	say "==> tests with an open issue, in their own boot (log: ${klog#"$ROOT"/})"
+	boot run check-known "$want" "$klog" --append "rig.only=$list" \
+		>"${klog%.log}.out" 2>&1 || rc=$?
+	declare -A kv=()
+	while IFS=$'\t' read -r verdict t _; do
+		case $t in "selftest ("*) kv[${t##*: }]=$verdict ;; esac
+	done < <(python3 "$ROOT/scripts/console.py" results "$klog" known || true)
+	while IFS=$'\t' read -r t issue why; do
+		case $t in '#'* | '') continue ;; esac
+		case ${kv[$t]:-none} in
+		PASS) record FAIL "known issue: $t" "listed as known issue #$issue but passes now (run rc=$rc): remove it from scripts/known-issues.txt" ;;
+		FAIL) record SKIP "known issue: $t" "issue #$issue, still failing (log ${klog#"$ROOT"/}): $why" ;;
+		*) record FAIL "known issue: $t" "no result (${kv[$t]:-none}, run rc=$rc): the boot did not run it; log ${klog#"$ROOT"/}" ;;
+		esac
+	done <"$KNOWN_ISSUES"
+}
+
+# finish [normal]: account for every expected result, write the summary,
+# exit. Only the normal end records that check.sh ran to the end.
 finish() {
 	trap - EXIT
-	say "check finished in $(($(date +%s) - t0)) s; summary: ${summary#"$ROOT"/}"
+	local rc=0 summary=$RESULTS/check.md
+	[ "$want" = series ] || summary=$RESULTS/check-$want.md
+	[ "${1:-}" = normal ] && record PASS "rig: scripts/check.sh ran to the end"
+	results_finish >"$RESULTS_DIR/closing.txt" || rc=1
 	{
 		echo "Last \`make check\` (TREE=$want, $(date -u '+%Y-%m-%d %H:%M UTC'), $(($(date +%s) - t0)) s):"
 		echo
 		echo '```'
-		grep -v '^PASS' "$summary" || true
-		echo "$passed passed, $failed failed, $skipped skipped"
+		grep -v '^PASS' "$RESULTS_DIR/results.tsv" | cut -f1,2 | tr '\t' ' ' || true
+		cat "$RESULTS_DIR/closing.txt"
 		echo '```'
-	} >"$LOGS/check-readme.md"
-	[ "${CI:-}" = true ] || [ "$want" != series ] || python3 "$ROOT/scripts/readme.py" block check "$LOGS/check-readme.md" || true
-	[ ${#failures[@]} -eq 0 ] || printf 'failed: %s\n' "${failures[@]}" >&2
-	echo "$passed passed, $failed failed, $skipped skipped"
-	[ "$failed" -eq 0 ]
-	exit
+	} >"$summary"
+	say "check finished in $(($(date +%s) - t0)) s; results: ${RESULTS_DIR#"$ROOT"/}/results.tsv"
+	cat "$RESULTS_DIR/closing.txt"
+	exit "$rc"
 }
 
-# A rig step that dies (set -e) still ends the run with the summary line.
-err_line=?
-trap 'err_line=$LINENO' ERR
-trap 'rc=$?; record FAIL "rig: scripts/check.sh stopped (exit $rc) at line $err_line"; finish' EXIT
+main() {
+	want=${TREE:-series}
+	case $want in series | base) ;; *) die "TREE=$want: use TREE=series (default) or TREE=base" ;; esac
+	t0=$(date +%s)
+	results_init "$LOGS/check"
+	# A rig step that dies (set -e) still ends the run with every expected
+	# result accounted for: the trap records why and finishes.
+	err_line='?'
+	trap 'err_line=$LINENO' ERR
+	trap 'rc=$?; record FAIL "rig: scripts/check.sh stopped" "exit $rc at line $err_line"; trap - EXIT; finish' EXIT
+	expect "rig: unit tests" "rig: scripts/check.sh ran to the end"
 
-"$ROOT/scripts/deps.sh"
-
-if [ "$want" = series ]; then
-	gate "series applies to the base (git am)" "$LOGS/check-tree.log" "$ROOT/scripts/tree.sh"
-	if [ "$failed" -ne 0 ]; then finish; fi
-	"$ROOT/scripts/check-patches.sh" "$LOGS/check-patches.results" || true
-	# lines are "VERDICT name<TAB>detail"
-	while IFS=$'\t' read -r head detail; do
-		record "${head%% *}" "${head#* }" "$detail"
-	done <"$LOGS/check-patches.results"
-fi
-
-# Guest selftests on the debug kernel of the chosen tree: s390x with
-# vfio-ccw passthrough, then x86_64 with the mtty sample (mdev lifecycle).
-src=$KTREE
-[ "$want" = base ] && { "$ROOT/scripts/base.sh"; src=$KBASE; }
-[ -d "$KTREE/tools/testing/selftests/vfio" ] ||
-	{ record FAIL "guest selftests" "the series has no tools/testing/selftests/vfio"; finish; }
-
-# guest_kernel NAME CONFIGS TARGETS...: build it and its initramfs into
-# $o and $initrd, or record the failure and return 1.
-guest_kernel() {
-	local name=$1 configs=$2
-	shift 2
-	if ! o=$("$ROOT/scripts/build.sh" "$src" "$name" "$configs" "$@"); then
-		record FAIL "build $name kernel with configs $configs" "log: build/logs/build-$name.log"
-		return 1
-	fi
-	if ! initrd=$("$ROOT/scripts/guest.sh" "$o" "$BUILD/guest/$name"); then
-		record FAIL "guest userspace for $name builds" "log: build/logs/guest-$name.log*"
-		return 1
-	fi
-}
-
-# guest_run LABEL LOG QEMU_ARGS...: boot, record one result per test and
-# one for the run itself (no splat, no leak, powered off). Returns the
-# runner's exit status.
-guest_run() {
-	local label=$1 log=$2 rc ntests=0 verdict name why
-	shift 2
-	say "==> $label (log: ${log#"$ROOT"/})"
-	python3 "$ROOT/scripts/qemu-run.py" --log "$log" "$@" >"${log%.log}.out" 2>&1
-	rc=$?
-	cat "${log%.log}.out" >&2
-	while IFS=$'\t' read -r verdict name; do
-		ntests=$((ntests + 1))
-		record "$verdict" "selftest ($label): $name"
-	done < <(python3 "$ROOT/scripts/tap.py" "$log")
-	[ "$ntests" -gt 0 ] || record FAIL "selftests ran ($label)" "no TAP results in ${log#"$ROOT"/}"
-	if [ "$rc" -eq 0 ]; then
-		record PASS "guest run ($label): no splat, no leak, powered off"
+	if step "rig unit tests" "$LOGS/check-rig-tests.log" "$ROOT/tests/run"; then
+		record PASS "rig: unit tests" "$(tail -n1 "$LOGS/check-rig-tests.log")"
 	else
-		# name the cause(s) qemu-run found: splat, timeout, guest rc, ...
-		why=$(grep '^qemu-run: ' "${log%.log}.out" | grep -v '^qemu-run: FAILED in ' |
-			sed 's/^qemu-run: //; s/ (see [^)]*)//; s/; last lines of .*//' | paste -sd ';' -) || true
-		record FAIL "guest run ($label): no splat, no leak, powered off" \
-			"${why:+$why; }see ${log%.log}.out"
+		record FAIL "rig: unit tests" "log: build/logs/check-rig-tests.log"
 	fi
-	return "$rc"
+	"$ROOT/scripts/deps.sh"
+
+	if [ "$want" = series ]; then
+		expect "series applies to the base (git am)"
+		if step "series applies to the base (git am)" "$LOGS/check-tree.log" "$ROOT/scripts/tree.sh"; then
+			record PASS "series applies to the base (git am)"
+		else
+			record FAIL "series applies to the base (git am)" "log: build/logs/check-tree.log"
+			finish
+		fi
+	else
+		"$ROOT/scripts/tree.sh"
+	fi
+	expect_all "$want"
+	if [ "$want" = series ]; then
+		local rc=0
+		"$ROOT/scripts/check-patches.sh" || rc=$?
+		if [ "$rc" -eq 0 ]; then
+			record PASS "rig: check-patches.sh ran to the end"
+		else
+			record FAIL "rig: check-patches.sh ran to the end" "exit $rc; the gates it did not reach are missing below"
+		fi
+	fi
+
+	# Guest selftests on the debug kernel of the chosen tree: s390x with
+	# vfio-ccw passthrough, again with delayed kobject releases (memory that
+	# a late release touches, like an mdev parent freed too early, is caught
+	# by KASAN every time), then x86_64 with the mtty sample (mdev lifecycle).
+	# The gating run leaves out the tests with an open issue; on the base
+	# everything runs, since the base is what the series fixes.
+	local skip='' g profile t l label s390_ok=0
+	[ "$want" = series ] && skip=$(known_tests | paste -sd, -)
+	for g in "${GUEST_RUNS[@]}"; do
+		IFS='|' read -r profile t l <<<"$g"
+		# shellcheck disable=SC2059
+		label=$(printf "$t" "$want")
+		guest_build "$profile" "$want" "$label" || continue
+		[ "$profile" = check ] && s390_ok=1
+		guest_run "$profile" "$want" "$label" "$LOGS/selftests-$want$l.log" \
+			${skip:+"rig.skip=$skip"} || true
+		skip= # only the gating run leaves them out
+	done
+	if [ -n "$(known_tests)" ] && [ "$want" = series ] && [ "$s390_ok" = 1 ]; then
+		known_issues "$want" "$(known_tests | paste -sd, -)"
+	fi
+	finish normal
 }
 
-# The gating run leaves out the tests with an open issue (known-issues.txt);
-# on the base everything runs, since the base is what the series fixes.
-known=$( { grep -v '^#' "$ROOT/scripts/known-issues.txt" || true; } | cut -f1 | paste -sd, -)
-skip=
-[ "$want" = series ] && skip=$known
-s390_ok=0
-if guest_kernel "$want-debug" s390x-guest,s390x-debug bzImage; then
-	s390_ok=1
-	guest_run "s390x $want" "$LOGS/selftests-$want.log" \
-		--kernel "$o/arch/s390/boot/bzImage" --initrd "$initrd" \
-		--run selftests --devices 4 --smp 2 --mem 512 --timeout 900 \
-		${skip:+--append "rig.skip=$skip"} || true
-	s390_kernel=$o/arch/s390/boot/bzImage s390_initrd=$initrd
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	main "$@"
 fi
-# The mdev lifecycle tests again, with every kobject release delayed
-# (kobject-release.config): memory that a late release would still touch,
-# like an mdev parent freed too early, is then caught by KASAN every time.
-if guest_kernel "$want-kobj" s390x-guest,s390x-debug,kobject-release bzImage; then
-	guest_run "s390x $want, delayed kobject release" "$LOGS/selftests-$want-kobj.log" \
-		--kernel "$o/arch/s390/boot/bzImage" --initrd "$initrd" \
-		--run selftests --devices 4 --smp 2 --mem 512 --timeout 600 \
-		--append "rig.only=mdev,sch.unbind_with_mdev,sch.remove_while_open,sch.unbind_while_open" || true
-fi
-if guest_kernel "$want-x86-debug" x86_64-guest,x86_64-debug bzImage modules; then
-	guest_run "x86_64 mtty $want" "$LOGS/selftests-$want-x86.log" \
-		--arch x86_64 --kernel "$o/arch/x86/boot/bzImage" --initrd "$initrd" \
-		--run selftests --devices 0 --smp 2 --mem 1024 --timeout 600 || true
-fi
-
-# The known issues, in a boot of their own: still failing is a SKIP with
-# the reason, passing again is a FAIL until the list is updated.
-if [ -n "$skip" ] && [ "$s390_ok" = 1 ]; then
-	klog=$LOGS/selftests-$want-known.log
-	say "==> tests with an open issue, in their own boot (log: ${klog#"$ROOT"/})"
-	python3 "$ROOT/scripts/qemu-run.py" --kernel "$s390_kernel" --initrd "$s390_initrd" \
-		--run selftests --devices 4 --smp 2 --mem 512 --timeout 600 --log "$klog" \
-		--append "rig.only=$skip" >"$LOGS/selftests-$want-known.out" 2>&1
-	krc=$?
-	declare -A kv=()
-	while IFS=$'\t' read -r verdict name; do
-		kv[${name#*: }]=$verdict
-	done < <(python3 "$ROOT/scripts/tap.py" "$klog")
-	while IFS=$'\t' read -r t issue why; do
-		case $t in '#'* | '') continue ;; esac
-		if [ "${kv[$t]:-}" = PASS ] && [ "$krc" -eq 0 ]; then
-			record FAIL "selftest: vfio_ccw_test: $t" "listed as known issue #$issue but passes now: remove it from scripts/known-issues.txt"
-		else
-			record SKIP "selftest: vfio_ccw_test: $t" "known issue #$issue, still failing (${kv[$t]:-no result}, run rc=$krc, log ${klog#"$ROOT"/}): $why"
-		fi
-	done <"$ROOT/scripts/known-issues.txt"
-fi
-finish

@@ -30,10 +30,10 @@ NEEDS=(
 	"make make"
 	"gcc gcc"
 	"sha256sum coreutils"
-	"$(base_field TARBALL) $(base_field DEBIAN_PACKAGE)"
+	"shellcheck shellcheck"
 )
 
-missing=(${EXTRA_PKGS:-})
+read -ra missing <<<"${EXTRA_PKGS:-}"
 for n in "${NEEDS[@]}"; do
 	what=${n% *} pkg=${n##* }
 	case $what in
@@ -41,6 +41,12 @@ for n in "${NEEDS[@]}"; do
 	*) command -v "$what" >/dev/null 2>&1 ;;
 	esac || missing+=("$pkg")
 done
+
+# The base package: exactly the version BASE pins, not the newest the
+# archive serves (the archive moves; a newer one is a different tree).
+base_pkg=$(base_field DEBIAN_PACKAGE) base_ver=$(base_field DEBIAN_VERSION)
+have_ver=$(dpkg-query -W -f='${db:Status-Abbrev} ${Version}' "$base_pkg" 2>/dev/null | sed -n 's/^ii *//p' || true)
+[ "$have_ver" = "$base_ver" ] || missing+=("$base_pkg=$base_ver")
 
 # busybox-static for the s390x guest and for the x86_64 (mtty) guest.
 host_arch=$(dpkg --print-architecture)
@@ -62,8 +68,15 @@ if [ ${#missing[@]} -ne 0 ]; then
 	step "apt-get install ${missing[*]}" "$log" bash -c "
 		dpkg --add-architecture s390x &&
 		apt-get update -q &&
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends ${missing[*]}" ||
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+			--allow-downgrades ${missing[*]}" || {
+		if ! apt-cache madison "$base_pkg" 2>/dev/null | awk '{print $3}' | grep -qxF "$base_ver"; then
+			say "the archive no longer serves $base_pkg $base_ver, which BASE pins; it has:"
+			apt-cache madison "$base_pkg" | sed 's/^/    /' >&2
+			die "pin BASE to a version listed above (DEBIAN_VERSION, KERNEL_VERSION, TARBALL_SHA256, BASE_COMMIT; then check the series applies), or install $base_pkg $base_ver from elsewhere (see $log)"
+		fi
 		die "could not install: ${missing[*]} (see $log)"
+	}
 fi
 mkdir -p "$BUILD/dl"
 for a in "${bb_missing[@]}"; do

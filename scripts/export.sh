@@ -26,7 +26,7 @@ git -C "$KTREE" format-patch -q --cover-letter --subject-prefix="$prefix" --base
 	-o "$tmp" "$base..HEAD" || die "git format-patch failed"
 
 # Cc: what the tree's get_maintainer.pl says for the whole series.
-cc=$(cd "$KTREE" && ls "$tmp"/0*.patch | grep -v 0000-cover-letter |
+cc=$(cd "$KTREE" && printf '%s\n' "$tmp"/0*.patch | grep -v 0000-cover-letter |
 	xargs ./scripts/get_maintainer.pl --no-rolestats --no-git --no-git-fallback \
 		--no-tree 2>/dev/null | sort -u)
 python3 - "$tmp/0000-cover-letter.patch" "$cover" "$cc" <<'PY' || die "could not fill in the cover letter"
@@ -41,7 +41,7 @@ head, rest = text.split("\n\n", 1)
 cc_lines = "".join("Cc: %s\n" % c for c in cc.splitlines() if c.strip())
 open(path, "w").write(head + "\n" + cc_lines.rstrip("\n") + "\n\n" + rest if cc_lines else text)
 PY
-(cd "$tmp" && ls 0*.patch | grep -v 0000-cover-letter >series)
+(cd "$tmp" && printf '%s\n' 0*.patch | grep -v 0000-cover-letter >series)
 
 # The series must rebuild HEAD's tree from the base, patch by patch.
 idx=$(mktemp)
@@ -63,6 +63,6 @@ rm -rf "$ROOT/patches.old"
 mv "$tmp" "$ROOT/patches"
 rm -rf "$ROOT/patches.old"
 # The work tree now matches patches/: record it so 'make tree' keeps it.
-sum=$( (cd "$ROOT/patches" && cat series $(cat series)) | sha256sum | cut -d' ' -f1)
+sum=$( (cd "$ROOT/patches" && mapfile -t s <series && cat series "${s[@]}") | sha256sum | cut -d' ' -f1)
 echo "$sum $(git -C "$KTREE" rev-parse HEAD)" >"$KTREE/.git/rig-applied"
 say "export: $n patches + cover letter written to patches/"

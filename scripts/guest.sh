@@ -17,7 +17,7 @@ log=$LOGS/guest-$(basename "$out").log
 if grep -q '^CONFIG_S390=y' "$o/.config"; then
 	arch=s390 cross=$CROSS debarch=s390x
 else
-	arch=x86_64 cross= debarch=$(dpkg --print-architecture)
+	arch=x86_64 cross='' debarch=$(dpkg --print-architecture)
 fi
 
 step "uapi headers ($(basename "$o"))" "$log.headers" \
@@ -48,14 +48,31 @@ if [ -d "$st/vfio" ]; then
 			O="$out/kselftest" KHDR_INCLUDES="-isystem $hdr" \
 			LDFLAGS=-static ||
 		die "selftests/vfio do not build (see $log.selftests)"
-	for b in $(find "$out/kselftest" -type f -perm -u+x -path '*vfio*'); do
+	while IFS= read -r b; do
 		files+=("$b:/rig/selftests/$(basename "$b")")
-	done
+	done < <(find "$out/kselftest" -type f -perm -u+x -path '*vfio*')
 fi
 
-bb=$(ls "$BUILD"/dl/busybox-static_*_"$debarch".deb 2>/dev/null | head -n1)
+bb=$(find "$BUILD/dl" -maxdepth 1 -name "busybox-static_*_$debarch.deb" | head -n1)
 [ -n "$bb" ] || die "no busybox-static for $debarch in $BUILD/dl (run scripts/deps.sh)"
-step "pack initramfs" "$log.cpio" python3 "$ROOT/scripts/initramfs.py" "$out/initrd.gz" \
-	"$bb" "${files[@]}" ||
+rm -rf "$out/bb"
+dpkg-deb -x "$bb" "$out/bb" || die "could not unpack $bb"
+files=("$out/bb/bin/busybox:/bin/busybox" "${files[@]}")
+# The kernel's own usr/gen_init_cpio packs it (no root needed for the
+# device node); a fixed timestamp keeps the image the same for the same files.
+{
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	printf 'dir /%s 0755 0 0\n' dev proc sys tmp bin sbin root
+	for f in "${files[@]}"; do
+		d=$(dirname "${f#*:}")
+		while [ "$d" != / ]; do echo "dir $d 0755 0 0"; d=$(dirname "$d"); done
+	done | sort -u
+	for f in "${files[@]}"; do
+		printf 'file %s %s %s 0 0\n' "${f#*:}" "${f%%:*}" "$(stat -c %a "${f%%:*}")"
+	done
+} | awk '!seen[$0]++' >"$out/initramfs.list"
+step "pack initramfs (usr/gen_init_cpio)" "$log.cpio" bash -c "
+	'$o/usr/gen_init_cpio' -t 0 '$out/initramfs.list' | gzip -9n >'$out/initrd.gz.tmp' &&
+	mv '$out/initrd.gz.tmp' '$out/initrd.gz'" ||
 	die "packing the initramfs failed (see $log.cpio)"
 echo "$out/initrd.gz"

@@ -1,15 +1,17 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # the paths and tools here are used by the scripts that source this
 # Common helpers for the rig scripts: paths, logging, steps with progress.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=$ROOT/build
 LOGS=$BUILD/logs
+RESULTS=$BUILD/results     # what runs measured; `make results` publishes it
 KTREE=$BUILD/linux           # base + series, one commit per patch
 KBASE=$BUILD/linux-base # worktree of the base commit
 OUT=$BUILD/out              # O= build dirs, one per tree x config
 BASE_TAG=base
-mkdir -p "$LOGS"
+mkdir -p "$LOGS" "$RESULTS"
 
 # Cross compiler for s390x; ccache in front when available.
 CROSS=s390x-linux-gnu-
@@ -37,10 +39,8 @@ step() {
 	say "==> $name (log: ${log#"$ROOT"/})"
 	( while sleep 30; do say "    ... $name: $(($(date +%s) - start)) s"; done ) >/dev/null &
 	ticker=$!
-	set +e
-	"$@" >"$log" 2>&1
-	rc=$?
-	set -e
+	rc=0
+	"$@" >"$log" 2>&1 || rc=$?
 	kill "$ticker" 2>/dev/null; wait "$ticker" 2>/dev/null || true
 	if [ "$rc" -ne 0 ]; then
 		say "FAILED: $name (exit $rc, $(($(date +%s) - start)) s). Last lines of $log:"

@@ -1,25 +1,23 @@
 #!/usr/bin/env python3
 """Boot the rig's guest under QEMU (TCG), act as its host agent, judge the run.
 
-    qemu-run.py --kernel bzImage --initrd initrd.gz --log FILE
-                [--arch s390x|x86_64] [--run demo|selftests|bench|stress|shell]
-                [--devices N] [--smp N] [--mem MB] [--timeout S]
-                [--append ARGS] [--icount] [-v]
+    qemu-run.py --profile NAME --kernel IMAGE --initrd initrd.gz --log FILE
+                [--append ARGS] [-v]
+                [--arch A --run R --devices N --smp N --mem MB --timeout S --icount]
 
-s390x (the default) boots qemu-system-s390x -M s390-ccw-virtio with N
-virtio-rng-ccw devices; x86_64 boots qemu-system-x86_64 with a serial
-console and no devices (its tests use the mtty mdev sample). --icount
-makes the guest clock count instructions (-icount shift=0,sleep=on: one
-instruction is one nanosecond while a vCPU runs), for benchmarks free of host
-noise. (sleep=off hangs the s390x guest at "Unpacking initramfs" on QEMU 7.2.)
+The profile (scripts/profiles.py) says the arch, what runs in the guest,
+the devices, vCPUs, memory, timeout and whether the clock counts
+instructions; the options after it override single fields for a manual run.
+s390x boots qemu-system-s390x -M s390-ccw-virtio with N virtio-rng-ccw
+devices; x86_64 boots qemu-system-x86_64 with a serial console and no
+devices (its tests use the mtty mdev sample). -icount makes the guest clock
+count instructions (-icount shift=0,sleep=on), for benchmarks free of host
+noise (sleep=off hangs the s390x guest at "Unpacking initramfs" on QEMU 7.2).
 
-The guest's /init prints lines starting with @@ (see guest/init):
-  @@HOST <verb> <args>   a request this script carries out through QMP
-                         (device_del ID | device_add DRIVER,key=val,...)
-  @@RIG-DONE rc=N        the guest's own verdict, printed before power-off
-Everything the guest prints goes to --log. The run fails (exit 1) when the
-guest reports rc != 0, when a kernel splat appears (printed with context),
-or when the guest does not power off within --timeout seconds.
+Everything the guest prints goes to --log; the runner adds its own protocol
+lines (@@HOST-REPLY, @@RUNNER, see scripts/console.py), so the log alone can
+be judged again (console.py judge LOG). The verdict is also written as JSON
+to LOG.verdict.json. Exit 0 when the run passed, 1 when not.
 """
 import argparse
 import json
@@ -32,19 +30,9 @@ import sys
 import tempfile
 import time
 
-# Lines that mean the kernel found a bug in itself.
-SPLAT_PATTERNS = [
-    r"BUG:", r"WARNING:", r"\bOops\b", r"Kernel panic", r"KASAN:",
-    r"UBSAN:", r"kmemleak: .*(new suspected|unreferenced)",
-    r"unreferenced object 0x", r"INFO: task .* blocked for more than",
-    r"INFO: possible .*locking", r"INFO: trying to register non-static key",
-    r"DEBUG_LOCKS_WARN_ON", r"rcu: INFO: .* self-detected stall",
-    r"rcu_.* detected stalls?", r"soft lockup", r"hard LOCKUP",
-    r"ODEBUG:", r"list_(add|del) corruption", r"general protection fault",
-    r"Unable to handle kernel", r"Internal error:", r"@@KMEMLEAK found leaks",
-]
-SPLAT_RE = re.compile("|".join(SPLAT_PATTERNS))
-
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import console  # noqa: E402
+import profiles  # noqa: E402
 
 class Qmp:
     """Minimal QMP client: one command at a time, bounded waits."""
@@ -86,38 +74,34 @@ class Qmp:
                 return reply
 
 
-def host_request(qmp, line, log):
-    """Carry out one '@@HOST verb args' request from the guest."""
+def host_request(qmp, line):
+    """Carry out one '@@HOST verb args' request from the guest; QMP's reply."""
     words = line.split(None, 2)
-    verb, arg = words[1], (words[2] if len(words) > 2 else "")
+    verb, arg = (words[1] if len(words) > 1 else ""), (words[2] if len(words) > 2 else "")
     if verb == "device_del":
-        reply = qmp.command("device_del", id=arg.strip())
-    elif verb == "device_add":
+        return qmp.command("device_del", id=arg.strip())
+    if verb == "device_add":
         fields = arg.strip().split(",")
         params = {"driver": fields[0]}
         for f in fields[1:]:
             k, _, v = f.partition("=")
             params[k] = v
-        reply = qmp.command("device_add", **params)
-    else:
-        reply = {"error": {"desc": "unknown host request %r" % verb}}
-    log.write("@@HOST-REPLY %s\n" % json.dumps(reply))
-    return "error" not in reply
+        return qmp.command("device_add", **params)
+    return {"error": {"desc": "unknown host request %r" % verb}}
 
 
 def qemu_cmd(a, qmp_path):
+    m = profiles.MACHINES[a.arch]
     common = ["-m", str(a.mem), "-nodefaults", "-nographic", "-no-reboot",
               "-qmp", "unix:%s,server=on,wait=off" % qmp_path,
               "-kernel", a.kernel, "-initrd", a.initrd]
-    rig_args = "rdinit=/init panic=-1 rig.run=%s rig.ndev=%d %s" % (
-        a.run, a.devices, a.append)
+    rig_args = "console=%s rdinit=/init panic=-1 rig.run=%s rig.ndev=%d %s" % (
+        m["console"], a.run, a.devices, a.append)
+    cmd = [m["qemu"], "-M", m["machine"], "-cpu", "max", "-chardev", "stdio,id=c0"]
     if a.arch == "x86_64":
-        return ["qemu-system-x86_64", "-M", "pc", "-cpu", "max",
-                "-chardev", "stdio,id=c0", "-serial", "chardev:c0"] + common + [
-                "-smp", str(a.smp), "-append", "console=ttyS0 " + rig_args]
-    cmd = ["qemu-system-s390x", "-M", "s390-ccw-virtio", "-cpu", "max",
-           "-chardev", "stdio,id=c0", "-device", "sclpconsole,chardev=c0"] + common + [
-           "-append", "console=ttysclp0 " + rig_args]
+        return cmd + ["-serial", "chardev:c0"] + common + [
+            "-smp", str(a.smp), "-append", rig_args]
+    cmd += ["-device", "sclpconsole,chardev=c0"] + common + ["-append", rig_args]
     if a.smp > 1 or a.icount:
         # Multi-threaded TCG hangs at secondary CPU bring-up on QEMU 7.2;
         # one host thread still interleaves the vCPUs at arbitrary points.
@@ -130,23 +114,42 @@ def qemu_cmd(a, qmp_path):
     return cmd
 
 
-def main():
+def options(argv):
+    """Command line -> options: the profile's fields, then the overrides."""
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--profile", help="guest profile (scripts/profiles.py)")
     p.add_argument("--kernel", required=True)
     p.add_argument("--initrd", required=True)
     p.add_argument("--log", required=True)
-    p.add_argument("--arch", default="s390x", choices=("s390x", "x86_64"))
-    p.add_argument("--run", default="demo")
-    p.add_argument("--devices", type=int, default=4)
-    p.add_argument("--smp", type=int, default=2)
-    p.add_argument("--mem", type=int, default=1024)
-    p.add_argument("--timeout", type=int, default=300)
-    p.add_argument("--append", default="")
-    p.add_argument("--icount", action="store_true",
+    p.add_argument("--append", default="", help="more kernel arguments")
+    p.add_argument("--arch", choices=sorted(profiles.MACHINES))
+    p.add_argument("--run")
+    p.add_argument("--devices", type=int)
+    p.add_argument("--smp", type=int)
+    p.add_argument("--mem", type=int)
+    p.add_argument("--timeout", type=int)
+    p.add_argument("--icount", action="store_true", default=None,
                    help="guest clock counts instructions (s390x)")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="echo every console line, not just results")
-    a = p.parse_args()
+    a = p.parse_args(argv)
+    # Without a profile (a manual run): the check profile's QEMU side.
+    try:
+        prof = profiles.profile(a.profile or "check")
+    except KeyError as e:
+        p.error(e.args[0])
+    for k in ("arch", "run", "devices", "smp", "mem", "timeout", "icount"):
+        if getattr(a, k) is None:
+            setattr(a, k, prof[k])
+    a.append = " ".join(x for x in (prof["append"] if a.profile else "", a.append) if x)
+    return a
+
+
+ECHO = ("@@", "ok ", "not ok ", "#", "TAP", "1..", "SENSE ID", "subchannel", "mdev", "torn")
+
+
+def main():
+    a = options(sys.argv[1:])
     for f in (a.kernel, a.initrd):
         if not os.path.isfile(f):
             sys.exit("qemu-run: %s does not exist" % f)
@@ -160,14 +163,13 @@ def main():
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     qmp = None
-    splats, guest_rc, host_errors = [], None, 0
-    lines, pending = [], b""
-    timed_out = False
+    lines, pending = ["# " + " ".join(cmd)], b""
+    end = "eof"
     try:
         while True:
             left = a.timeout - (time.monotonic() - start)
             if left <= 0:
-                timed_out = True
+                end = "timeout"
                 break
             ready, _, _ = select.select([proc.stdout], [], [], min(left, 1.0))
             if not ready:
@@ -181,23 +183,20 @@ def main():
                 line = raw.decode("utf-8", "replace").rstrip("\r")
                 log.write(line + "\n")
                 lines.append(line)
-                if SPLAT_RE.search(line):
-                    splats.append(len(lines) - 1)
                 if line.startswith("@@HOST "):
                     if qmp is None:
                         qmp = Qmp(qmp_path)
-                    if not host_request(qmp, line, log):
-                        host_errors += 1
-                m = re.match(r"@@RIG-DONE rc=(\d+)", line)
-                if m:
-                    guest_rc = int(m.group(1))
-                if a.verbose or line.startswith(("@@", "ok ", "not ok ", "#", "TAP", "1..")) \
-                        or "SENSE ID" in line or line.startswith(("subchannel", "mdev", "torn")):
+                    reply = host_request(qmp, line)
+                    lines.append("@@HOST-REPLY %s" % json.dumps(reply))
+                    log.write(lines[-1] + "\n")
+                if a.verbose or line.startswith(ECHO):
                     print(line, flush=True)
     finally:
         if proc.poll() is None:
             proc.kill()
-        proc.wait()
+        rc = proc.wait()
+        if end == "eof" and rc == 0:
+            end = "exit"
         if qmp is not None:
             qmp.sock.close()
         try:
@@ -205,38 +204,28 @@ def main():
         except OSError:
             pass
         os.rmdir(tmp)
-
     elapsed = time.monotonic() - start
-    ok = True
-    for i in splats[:3]:
-        ok = False
+    lines.append("@@RUNNER end=%s after=%.1f qemu-rc=%s" % (end, elapsed, rc))
+    log.write(lines[-1] + "\n")
+    log.close()
+
+    v = console.judge(lines)
+    v["log"], v["elapsed"] = a.log, round(elapsed, 1)
+    with open(a.log + ".verdict.json", "w") as f:
+        json.dump(v, f, indent=1)
+    for i in v["splats"][:3]:
         print("qemu-run: kernel splat at line %d of %s:" % (i + 1, a.log), file=sys.stderr)
         for l in lines[max(0, i - 2):i + 40]:
             print("    | " + l, file=sys.stderr)
-    if splats:
-        print("qemu-run: %d splat line(s) in total" % len(splats), file=sys.stderr)
-    if timed_out:
-        ok = False
-        print("qemu-run: guest did not power off within %d s; last lines of %s:"
-              % (a.timeout, a.log), file=sys.stderr)
+    if not v["ok"]:
+        for c in v["causes"]:
+            print("qemu-run: %s" % c, file=sys.stderr)
+        print("qemu-run: last lines of %s:" % a.log, file=sys.stderr)
         for l in lines[-25:]:
             print("    | " + l, file=sys.stderr)
-    elif guest_rc is None:
-        ok = False
-        print("qemu-run: guest stopped without reporting a result (panic or crash?); "
-              "last lines of %s:" % a.log, file=sys.stderr)
-        for l in lines[-25:]:
-            print("    | " + l, file=sys.stderr)
-    elif guest_rc != 0:
-        ok = False
-        print("qemu-run: guest reported rc=%d (see %s)" % (guest_rc, a.log), file=sys.stderr)
-    if host_errors:
-        ok = False
-        print("qemu-run: %d host request(s) failed (see @@HOST-REPLY in %s)"
-              % (host_errors, a.log), file=sys.stderr)
-    print("qemu-run: %s in %.1f s (log: %s)" % ("ok" if ok else "FAILED", elapsed, a.log),
+    print("qemu-run: %s in %.1f s (log: %s)" % ("ok" if v["ok"] else "FAILED", elapsed, a.log),
           file=sys.stderr)
-    return 0 if ok else 1
+    return 0 if v["ok"] else 1
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ mapfile -t series < <(grep -v '^\s*#' "$ROOT/patches/series" 2>/dev/null | sed '
 sum=$( (cd "$ROOT/patches" && cat series "${series[@]}" 2>/dev/null) | sha256sum | cut -d' ' -f1)
 state=$KTREE/.git/rig-applied # "<patches sum> <HEAD after am>"
 head=$(git -C "$KTREE" rev-parse HEAD)
-old_sum= old_head=
+old_sum='' old_head=''
 [ -f "$state" ] && read -r old_sum old_head <"$state"
 
 if [ "$head" = "$(git -C "$KTREE" rev-parse "$BASE_TAG")" ] && [ ${#series[@]} -eq 0 ]; then

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# The rig's gates fail closed: each way a gate used to vanish (or could)
+# is provoked here with a stub, and must show up as a FAIL line, not as a
+# shorter list of PASS lines. No kernel tree, no VM: runs in seconds.
+# Prints "ok N - name" / "not ok N - name" and "N passed, N failed".
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+passed=0 failed=0 n=0
+
+ok() { # ok NAME CONDITION-RESULT(0|1) [WHY]
+	n=$((n + 1))
+	if [ "$2" -eq 0 ]; then
+		passed=$((passed + 1))
+		echo "ok $n - $1"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n - $1${3:+: $3}"
+	fi
+}
+
+# Each case runs in a subshell of its own under the rig's shell options, with
+# RESULTS_DIR in $T/<case>; it prints what it wants compared.
+in_rig() { # in_rig CASE SCRIPT
+	local dir=$T/$1
+	mkdir -p "$dir"
+	(
+		set -euo pipefail
+		export RESULTS_DIR=$dir
+		# shellcheck source=../scripts/results.sh
+		. "$ROOT/scripts/results.sh"
+		results_init "$dir"
+		eval "$2"
+	) 2>"$dir/stderr"
+}
+
+# --- results.sh: an expected gate that never records is a FAIL by name ---
+out=$(in_rig missing '
+	expect "gate a" "gate b"
+	record PASS "gate a" >/dev/null 2>&1
+	results_finish; echo "rc=$?"' 2>&1 || true)
+grep -q '^1 passed, 1 failed, 0 skipped$' <<<"$out" && grep -q 'rc=1' <<<"$out" &&
+	grep -qP '^FAIL\tgate b\tmissing result' "$T/missing/results.tsv"
+ok "results: an expected result that never comes is a FAIL named after it" $? "$out"
+
+out=$(in_rig twice '
+	record PASS "gate a"; record PASS "gate a"
+	results_finish || echo "rc=1"' 2>&1 || true)
+grep -q 'rc=1' <<<"$out" && grep -q 'recorded more than once: gate a' "$T/twice/results.tsv"
+ok "results: a result recorded twice is a FAIL" $? "$out"
+
+out=$(in_rig empty 'results_finish || echo "rc=1"' 2>&1 || true)
+grep -q 'rc=1' <<<"$out"
+ok "results: a run that recorded nothing fails" $? "$out"
+
+out=$(in_rig verdict 'record MAYBE "gate x" "d"; results_finish || echo "rc=1"' 2>&1 || true)
+grep -q 'rc=1' <<<"$out" && grep -qP "^FAIL\tgate x\tnot a verdict" "$T/verdict/results.tsv"
+ok "results: an unknown verdict is recorded as FAIL" $? "$out"
+
+# --- check-patches.sh: checkpatch verdicts, b4-style ---
+cpv() { # cpv OUTPUT RC -> verdict line
+	printf '%s' "$1" >"$T/cp.log"
+	(
+		set -euo pipefail
+		CHECK_PATCHES_LIB=1
+		# shellcheck source=../scripts/check-patches.sh
+		. "$ROOT/scripts/check-patches.sh"
+		checkpatch_verdict "$T/cp.log" "$2"
+	)
+}
+[[ $(cpv "" 1) == FAIL* ]]
+ok "checkpatch stubbed to print nothing and exit 1: FAIL" $?
+[[ $(cpv "" 0) == PASS* ]]
+ok "checkpatch with no output and exit 0: PASS (clean, as b4 reads it)" $?
+[[ $(cpv $'-:12: WARNING:LONG_LINE: line length of 101 exceeds 100 columns\n' 1) == FAIL* ]]
+ok "checkpatch with a report: FAIL" $?
+known_id=$(grep -v '^#' "$ROOT/scripts/upstream-commits.txt" | head -n1 | cut -c1-12)
+[[ $(cpv "-:9: WARNING:UNKNOWN_COMMIT_ID: Unknown commit id '$known_id', maybe rebased or not pulled?"$'\n' 1) == PASS* ]]
+ok "checkpatch UNKNOWN_COMMIT_ID for an id in upstream-commits.txt: PASS" $?
+[[ $(cpv "-:9: WARNING:UNKNOWN_COMMIT_ID: Unknown commit id '0123456789ab', maybe rebased or not pulled?"$'\n' 1) == FAIL* ]]
+ok "checkpatch UNKNOWN_COMMIT_ID for an unlisted id: FAIL" $?
+[[ $(cpv "Can't locate Foo.pm in @INC"$'\n' 2) == FAIL* ]]
+ok "checkpatch that crashes: FAIL" $?
+
+# The canary: a checkpatch that stays silent on a known-bad patch.
+out=$(
+	set -euo pipefail
+	CHECK_PATCHES_LIB=1
+	. "$ROOT/scripts/check-patches.sh"
+	checkpatch() { cat >/dev/null; return 0; }
+	checkpatch_canary "$T/canary.log"
+)
+[[ $out == FAIL* ]]
+ok "checkpatch stubbed to print nothing on the canary patch: FAIL" $? "$out"
+
+# --- coccicheck and htmldocs finders: a tree with no finding ---
+printf 'coccicheck: nothing to report\n' >"$T/none.log"
+out=$(
+	set -euo pipefail
+	CHECK_PATCHES_LIB=1
+	. "$ROOT/scripts/check-patches.sh"
+	a=$(cocci_filter "$T/none.log")
+	b=$(docs_filter "$T/none.log")
+	echo "reached a=[$a] b=[$b]"
+)
+[ "$out" = "reached a=[] b=[]" ]
+ok "coccicheck/htmldocs finders with no finding do not end the script" $? "$out"
+printf 'drivers/s390/cio/x.c:12:3-9: WARNING: something\n' >"$T/one.log"
+out=$(CHECK_PATCHES_LIB=1 bash -c '. "$1/scripts/check-patches.sh"; cocci_filter "$2"' _ "$ROOT" "$T/one.log")
+[ "$out" = "drivers/s390/cio/x.c: WARNING: something" ]
+ok "coccicheck finder reports a finding without its line number" $? "$out"
+
+# --- check.sh: the known-issues boot exits non-zero and runs nothing ---
+printf 'sch.flaky\t14\tloses an interrupt\nsch.fixed\t14\tused to fail\n' >"$T/known.txt"
+out=$(in_rig known '
+	. "$ROOT/scripts/check.sh"
+	KNOWN_ISSUES=$T/known.txt LOGS=$T
+	boot() { echo "qemu-run: FAILED" >&2; printf "@@RUNNER end=timeout after=600\n" >"$4"; return 1; }
+	known_issues series "sch.flaky,sch.fixed" 2>/dev/null
+	cut -f1,2 "$RESULTS_DIR/results.tsv"' 2>&1)
+[ "$(grep -c '^FAIL' <<<"$out")" = 2 ] && ! grep -q '^PASS\|^SKIP' <<<"$out"
+ok "known-issues boot that exits non-zero: every listed test FAILs (no SKIP, no PASS)" $? "$out"
+
+# ... and a boot in which one still fails and one passes again.
+out=$(in_rig known2 '
+	. "$ROOT/scripts/check.sh"
+	KNOWN_ISSUES=$T/known.txt LOGS=$T
+	boot() { printf "%s\n" "@@SELFTEST vfio_ccw_test" "1..2" "ok 1 sch.fixed" "not ok 2 sch.flaky" \
+		"@@RIG-DONE rc=1" "@@RUNNER end=exit after=9" >"$4"; return 1; }
+	known_issues series "sch.flaky,sch.fixed" 2>/dev/null
+	cut -f1,2 "$RESULTS_DIR/results.tsv"' 2>&1)
+grep -qP '^SKIP\tknown issue: sch.flaky' <<<"$out" && grep -qP '^FAIL\tknown issue: sch.fixed' <<<"$out"
+ok "known issue still failing is a SKIP, one passing again is a FAIL" $? "$out"
+
+# --- check.sh: a guest run whose kernel does not build ---
+out=$(in_rig nobuild '
+	. "$ROOT/scripts/check.sh"
+	boot() { return 1; }
+	expect_guest "s390x series"
+	guest_build check series "s390x series" 2>/dev/null || true
+	results_finish >/dev/null 2>&1 || true
+	cut -f1,2 "$RESULTS_DIR/results.tsv"' 2>&1)
+[ "$(grep -c '^FAIL' <<<"$out")" = 2 ] && ! grep -q 'missing result' "$T/nobuild/results.tsv"
+ok "a guest kernel that does not build FAILs the run's results by name" $? "$out"
+
+# --- check.sh: a guest run that prints no TAP and crashes ---
+out=$(in_rig crash '
+	. "$ROOT/scripts/check.sh"
+	LOGS=$T
+	boot() { printf "%s\n" "@@RIG-START run=selftests" "@@SELFTEST vfio_ccw_test" "Kernel panic - not syncing" \
+		"@@RUNNER end=eof after=3" >"$4"; return 1; }
+	guest_run check series "s390x series" "$T/crash.log" 2>/dev/null || true
+	cut -f1,2 "$RESULTS_DIR/results.tsv"' 2>&1)
+[ "$(grep -c '^FAIL' <<<"$out")" = 2 ] && ! grep -q '^PASS' <<<"$out"
+ok "a guest run that crashes before any TAP: plan and run FAIL" $? "$out"
+
+# --- no "cmd; rc=\$?" under set -e anywhere in the rig ---
+# (a status is taken only as "cmd || rc=$?"; the EXIT trap's is the one exception)
+hits=$(grep -nE '\w+=\$\?' "$ROOT"/scripts/*.sh "$ROOT"/bench/*.sh "$ROOT"/guest/*.sh "$ROOT"/.ci/run |
+	grep -vE '\|\| *\w+=\$\?|trap .rc=\$\?' || true)
+[ -z "$hits" ]
+ok "no 'cmd; rc=\$?' under set -e in the rig's scripts" $? "$hits"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,109 @@
+"""The rig's other parsers and tables: profiles, the QEMU command line they
+make, the warning comparison, the bench report's line format."""
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import profiles  # noqa: E402
+import warnings as _stdlib_warnings  # noqa: E402,F401  (the rig's is loaded by path)
+
+
+def load(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+qemu_run = load("qemu_run", os.path.join(ROOT, "scripts", "qemu-run.py"))
+rig_warnings = load("rig_warnings", os.path.join(ROOT, "scripts", "warnings.py"))
+report = load("report", os.path.join(ROOT, "bench", "report.py"))
+
+FIELDS = {"build", "run", "devices", "smp", "mem", "timeout", "icount", "append",
+          "arch", "configs", "targets", "image", "qemu", "machine", "console", "name"}
+
+
+class Profiles(unittest.TestCase):
+    def test_every_profile_is_complete(self):
+        for name in profiles.PROFILES:
+            p = profiles.profile(name)
+            self.assertEqual(set(p), FIELDS, name)
+            for c in p["configs"].split(","):
+                self.assertTrue(os.path.isfile(os.path.join(ROOT, "configs", c + ".config")), c)
+
+    def test_unknown_profile(self):
+        with self.assertRaises(KeyError):
+            profiles.profile("nope")
+        p = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "profiles.py"),
+                            "shell", "nope"], capture_output=True, text=True)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("no guest profile 'nope'", p.stderr)
+
+    def test_qemu_command_follows_the_profile(self):
+        a = qemu_run.options(["--profile", "check", "--kernel", "k", "--initrd", "i",
+                              "--log", "l", "--append", "rig.only=sch"])
+        cmd = qemu_run.qemu_cmd(a, "/tmp/q.sock")
+        self.assertEqual(cmd[0], "qemu-system-s390x")
+        self.assertEqual(sum(1 for x in cmd if x.startswith("virtio-rng-ccw")), 4)
+        self.assertEqual(cmd[cmd.index("-smp") + 1], "2")
+        self.assertEqual(cmd[cmd.index("-m") + 1], "512")
+        self.assertIn("tcg,thread=single", cmd)
+        self.assertIn("rig.only=sch", cmd[cmd.index("-append") + 1])
+        icount = qemu_run.qemu_cmd(qemu_run.options(
+            ["--profile", "bench-icount", "--kernel", "k", "--initrd", "i", "--log", "l"]), "/q")
+        self.assertIn("-icount", icount)
+        self.assertIn("rig.bench=icount", icount[icount.index("-append") + 1])
+        x86 = qemu_run.qemu_cmd(qemu_run.options(
+            ["--profile", "check-x86", "--kernel", "k", "--initrd", "i", "--log", "l"]), "/q")
+        self.assertEqual(x86[0], "qemu-system-x86_64")
+        self.assertIn("console=ttyS0", x86[x86.index("-append") + 1])
+
+    def test_no_qemu_shape_outside_the_table(self):
+        """No rig script passes --devices/--smp/--mem or an image path."""
+        bad = []
+        for d in ("scripts", "bench", ".ci"):
+            for f in os.listdir(os.path.join(ROOT, d)):
+                if f in ("qemu-run.py", "profiles.py") or f.endswith(".pyc"):
+                    continue
+                path = os.path.join(ROOT, d, f)
+                if not os.path.isfile(path):
+                    continue
+                for i, l in enumerate(open(path, errors="replace"), 1):
+                    if re.search(r"--(devices|smp|mem)\b|arch/(s390|x86)/boot/bzImage", l):
+                        bad.append("%s:%d: %s" % (f, i, l.strip()))
+        self.assertEqual(bad, [])
+
+
+class Warnings(unittest.TestCase):
+    def test_new_warning_against_base(self):
+        with tempfile.TemporaryDirectory() as t:
+            base = os.path.join(t, "base.txt")
+            log = os.path.join(t, "log")
+            open(log, "w").write(
+                "/w/build/linux/drivers/s390/cio/css.c:120:5: warning: unused variable 'x'\n"
+                "drivers/s390/virtio/virtio_ccw.c:77:1: warning: no previous prototype for 'f'\n"
+                "fs/ext4/inode.c:1:1: warning: outside\n")
+            open(base, "w").write("drivers/s390/cio/css.c: warning: unused variable 'x'\n")
+            new = rig_warnings.extract(log, ["drivers/s390/cio/css.c", "drivers/s390/virtio/"])
+            self.assertEqual(sorted(new - set(open(base).read().splitlines())),
+                             ["drivers/s390/virtio/virtio_ccw.c: warning: no previous prototype for 'f'"])
+
+
+class BenchReport(unittest.TestCase):
+    def test_line_format(self):
+        m = report.LINE.match("@@BENCH sense_id_round_trip median=264.9 min=240.9 max=1474.7 n=200 us")
+        self.assertEqual(m.groups(), ("sense_id_round_trip", "264.9", "240.9", "1474.7", "200", "us"))
+
+    def test_demo_log_has_bench_lines(self):
+        lines = open(os.path.join(ROOT, "tests", "logs", "demo-clean.log")).read().splitlines()
+        self.assertTrue([l for l in lines if report.LINE.match(l)])
+
+
+if __name__ == "__main__":
+    unittest.main()
