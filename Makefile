@@ -4,7 +4,7 @@
 # Variables: TREE=series|base (kernel the guest tests run on, check/stress),
 # FORCE=1 (reset build/linux to patches/), BASE_OVERRIDE=1 (other base),
 # STRESS_RUNS=N, JOBS=N. Runs write only under build/; `make results`
-# publishes what they measured into README.md.
+# publishes what they measured into README.md (PUBLISH="demo check" for some).
 SHELL := /bin/bash
 .DEFAULT_GOAL := demo
 .PHONY: demo check test-rig tree export range-diff bench stress results deps clean help
@@ -26,7 +26,7 @@ bench:
 stress:
 	@scripts/stress.sh
 results:
-	@python3 scripts/results.py publish
+	@python3 scripts/results.py publish $(PUBLISH)
 deps:
 	@scripts/deps.sh
 clean:

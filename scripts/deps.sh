@@ -70,7 +70,7 @@ if [ ${#missing[@]} -ne 0 ]; then
 		apt-get update -q &&
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 			--allow-downgrades ${missing[*]}" || {
-		if ! apt-cache madison "$base_pkg" 2>/dev/null | awk '{print $3}' | grep -qxF "$base_ver"; then
+		if ! apt-cache madison "$base_pkg" 2>/dev/null | awk -v v="$base_ver" '$3 == v { f = 1 } END { exit !f }'; then
 			say "the archive no longer serves $base_pkg $base_ver, which BASE pins; it has:"
 			apt-cache madison "$base_pkg" | sed 's/^/    /' >&2
 			die "pin BASE to a version listed above (DEBIAN_VERSION, KERNEL_VERSION, TARBALL_SHA256, BASE_COMMIT; then check the series applies), or install $base_pkg $base_ver from elsewhere (see $log)"
@@ -81,7 +81,7 @@ fi
 mkdir -p "$BUILD/dl"
 for a in "${bb_missing[@]}"; do
 	step "download busybox-static:$a" "$LOGS/deps-busybox-$a.log" bash -c "
-		[ $a = $host_arch ] || dpkg --print-foreign-architectures | grep -qx $a || dpkg --add-architecture $a
+		[ $a = $host_arch ] || dpkg --print-foreign-architectures | grep -x $a >/dev/null || dpkg --add-architecture $a
 		cd '$BUILD/dl' && { apt-get download busybox-static:$a ||
 			{ apt-get update -q && apt-get download busybox-static:$a; }; }" ||
 		die "could not download busybox-static:$a (see $LOGS/deps-busybox-$a.log)"

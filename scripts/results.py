@@ -2,10 +2,12 @@
 """What the runs measured, kept under build/results/, and published on demand.
 
     results.py demo LOG      build/results/demo.md from a demo console log
-    results.py publish       `make results`: put build/results/{demo,check,bench}.md
+    results.py publish [NAME...]
+                             `make results [PUBLISH="NAME..."]`: put
+                             build/results/{demo,check,bench}.md (or the NAMEs)
                              into README.md's blocks (<!-- results:NAME --> ...
-                             <!-- /results:NAME -->), bench.md into bench/results.md
-                             and bench.png into docs/
+                             <!-- /results:NAME -->), bench.md into
+                             bench/results.md and bench.png into docs/
 
 Ordinary runs (make, make check, make bench) write only under build/; the
 tracked files change only when someone decides to publish what a run showed.
@@ -46,17 +48,17 @@ def demo(log):
                 "\n\n```\n%s\n```\n" % (when, n, "\n".join(keep)))
 
 
-def publish():
+def publish(names):
     done = []
-    for name in ("demo", "check", "bench"):
+    for name in names or ("demo", "check", "bench"):
         p = os.path.join(RESULTS, name + ".md")
         if os.path.isfile(p):
             put(name, open(p).read())
             done.append(name)
-    if os.path.isfile(os.path.join(RESULTS, "bench.md")):
+    if "bench" in done:
         shutil.copyfile(os.path.join(RESULTS, "bench.md"), os.path.join(ROOT, "bench", "results.md"))
-    if os.path.isfile(os.path.join(RESULTS, "bench.png")):
-        shutil.copyfile(os.path.join(RESULTS, "bench.png"), os.path.join(ROOT, "docs", "bench.png"))
+        if os.path.isfile(os.path.join(RESULTS, "bench.png")):
+            shutil.copyfile(os.path.join(RESULTS, "bench.png"), os.path.join(ROOT, "docs", "bench.png"))
     if not done:
         sys.exit("results.py: nothing in %s to publish (run make, make check or make bench)" % RESULTS)
     print("published into README.md: %s" % ", ".join(done))
@@ -65,7 +67,7 @@ def publish():
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "demo":
         demo(sys.argv[2])
-    elif sys.argv[1:] == ["publish"]:
-        publish()
+    elif sys.argv[1:2] == ["publish"] and set(sys.argv[2:]) <= {"demo", "check", "bench"}:
+        publish(sys.argv[2:])
     else:
         sys.exit(__doc__)

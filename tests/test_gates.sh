@@ -44,6 +44,18 @@ grep -q '^1 passed, 1 failed, 0 skipped$' <<<"$out" && grep -q 'rc=1' <<<"$out" 
 	grep -qP '^FAIL\tgate b\tmissing result' "$T/missing/results.tsv"
 ok "results: an expected result that never comes is a FAIL named after it" $? "$out"
 
+# A large run whose first result is expected: "cut | grep -q" under
+# pipefail called it missing when grep left before cut had written all
+# (SIGPIPE), as make check once did for two names of patch 03.
+out=$(in_rig large '
+	for i in $(seq 3000); do
+		printf "PASS\tgate %04d %s\t\n" "$i" "$(printf "%0100d" 0)"
+	done >"$RESULTS_DIR/results.tsv"
+	expect "gate 0001 $(printf "%0100d" 0)"
+	results_finish' 2>&1 || true)
+grep -q '^3000 passed, 0 failed, 0 skipped$' <<<"$out"
+ok "results: a found name is not 'missing' in a large run (pipefail, SIGPIPE)" $? "$(tail -n 3 <<<"$out")"
+
 out=$(in_rig twice '
 	record PASS "gate a"; record PASS "gate a"
 	results_finish || echo "rc=1"' 2>&1 || true)
@@ -110,6 +122,19 @@ printf 'drivers/s390/cio/x.c:12:3-9: WARNING: something\n' >"$T/one.log"
 out=$(CHECK_PATCHES_LIB=1 bash -c '. "$1/scripts/check-patches.sh"; cocci_filter "$2"' _ "$ROOT" "$T/one.log")
 [ "$out" = "drivers/s390/cio/x.c: WARNING: something" ]
 ok "coccicheck finder reports a finding without its line number" $? "$out"
+
+# --- base vs series comparison (coccicheck, htmldocs) ---
+bvs() { # bvs BASE-FINDINGS SERIES-FINDINGS -> the recorded verdict
+	FIND_BASE=$1 FIND_SERIES=$2 in_rig "bvs$RANDOM" '
+		CHECK_PATCHES_LIB=1 . "$ROOT/scripts/check-patches.sh"
+		git() { :; }; say() { :; }; bis=x base=b commits=(s)
+		finder() { if [ "$2" = base ]; then printf "%s" "$FIND_BASE"; else printf "%s" "$FIND_SERIES"; fi; }
+		base_vs_series "gate" finder tool "d" 2>/dev/null
+		cut -f1 "$RESULTS_DIR/results.tsv"'
+}
+[ "$(bvs "a: x" "a: x")" = PASS ] && [ "$(bvs "a: x" "a: x
+b: new")" = FAIL ] && [ "$(bvs "" "tool failed in d")" = FAIL ] && [ "$(bvs "" "")" = PASS ]
+ok "base vs series: PASS with no new finding, FAIL on a new one or when the tool fails" $?
 
 # --- check.sh: the known-issues boot exits non-zero and runs nothing ---
 printf 'sch.flaky\t14\tloses an interrupt\nsch.fixed\t14\tused to fail\n' >"$T/known.txt"
