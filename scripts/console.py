@@ -21,7 +21,7 @@ import json
 import re
 import sys
 
-# kind -> (writer, meaning). Writers: init = guest/init and guest/run-*.sh,
+# kind -> (writer, meaning). Writers: init = guest/init and guest/*.sh,
 # prog = the guest programs (guest/*.c), runner = scripts/qemu-run.py.
 KINDS = {
     "RIG-START": ("init", "run=WHAT ndev=N cpus=N kernel=VERSION: the guest is up"),
@@ -31,9 +31,11 @@ KINDS = {
     "SELFTEST": ("init", "BINARY: the TAP that follows is this binary's"),
     "ROUND": ("init", "N rc=N: end of one round of a repeated selftest run"),
     "KMEMLEAK": ("init", "'scanned: no leaks' | 'found leaks:' (+ report) | 'not available'"),
-    "HOST": ("prog", "VERB ARGS: a request the runner carries out through QMP "
-                     "(device_del ID | device_add DRIVER,key=val,...)"),
-    "HOST-REPLY": ("runner", "JSON: QMP's reply to the request before it"),
+    "HOST": ("init", "VERB ARGS: a request the runner carries out through QMP "
+                     "(device_del ID | device_add DRIVER,key=val,...), "
+                     "from guest/host-cmd.sh"),
+    "HOST-REPLY": ("runner", "JSON: QMP's reply to the request before it, also "
+                             "written to the guest console's input"),
     "RUNNER": ("runner", "end=exit|timeout|eof after=SECONDS: how the boot ended"),
     "DEMO": ("prog", "PASS|FAIL: the passthrough demo's result"),
     "STRESS": ("prog", "progress and 'PASS N iterations ...' of the stress run"),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Write patches/ from build/linux's commits since the base: git format-patch
-# output with a cover letter (text from docs/cover-letter.txt, Cc list from
+# output (with each commit's git notes below its `---`: how it was tested)
+# and a cover letter (text from docs/cover-letter.txt, Cc list from
 # get_maintainer.pl, shortlog, diffstat, base-commit) and a quilt series file.
 # The new series is checked to rebuild the work tree's exact tree from the
 # base before it replaces patches/; a failed step leaves patches/ untouched.
@@ -22,7 +23,7 @@ mkdir -p "$tmp"
 ver=$(sed -nE 's/^v([0-9]+):.*/\1/p' "$cover" | sort -n | tail -n1)
 prefix=PATCH
 [ "${ver:-1}" -gt 1 ] && prefix="PATCH v$ver"
-git -C "$KTREE" format-patch -q --cover-letter --subject-prefix="$prefix" --base="$base" \
+git -C "$KTREE" format-patch -q --notes --cover-letter --subject-prefix="$prefix" --base="$base" \
 	-o "$tmp" "$base..HEAD" || die "git format-patch failed"
 
 # Cc: what the tree's get_maintainer.pl says for the whole series.

@@ -16,7 +16,9 @@ noise (sleep=off hangs the s390x guest at "Unpacking initramfs" on QEMU 7.2).
 
 Everything the guest prints goes to --log; the runner adds its own protocol
 lines (@@HOST-REPLY, @@RUNNER, see scripts/console.py), so the log alone can
-be judged again (console.py judge LOG). The verdict is also written as JSON
+be judged again (console.py judge LOG). A guest's "@@HOST verb args" request
+is carried out through QMP, and its @@HOST-REPLY is also written to the
+guest console's input, where guest/host-cmd.sh waits for it. The verdict is also written as JSON
 to LOG.verdict.json. Exit 0 when the run passed, 1 when not.
 """
 import argparse
@@ -90,6 +92,15 @@ def host_request(qmp, line):
     return {"error": {"desc": "unknown host request %r" % verb}}
 
 
+def reply_to_guest(proc, line):
+    """Write one reply line to the guest console's input (QEMU's stdin)."""
+    try:
+        proc.stdin.write(line.encode() + b"\n")
+        proc.stdin.flush()
+    except (BrokenPipeError, ValueError):
+        pass  # QEMU is gone: the run ends anyway
+
+
 def qemu_cmd(a, qmp_path):
     m = profiles.MACHINES[a.arch]
     common = ["-m", str(a.mem), "-nodefaults", "-nographic", "-no-reboot",
@@ -160,7 +171,9 @@ def main():
     log = open(a.log, "w", buffering=1)
     log.write("# %s\n" % " ".join(cmd))
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+    # stdin is the guest console's input: the replies to @@HOST requests
+    # go there (guest/host-cmd.sh waits for them).
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     qmp = None
     lines, pending = ["# " + " ".join(cmd)], b""
@@ -189,11 +202,16 @@ def main():
                     reply = host_request(qmp, line)
                     lines.append("@@HOST-REPLY %s" % json.dumps(reply))
                     log.write(lines[-1] + "\n")
+                    reply_to_guest(proc, lines[-1])
                 if a.verbose or line.startswith(ECHO):
                     print(line, flush=True)
     finally:
         if proc.poll() is None:
             proc.kill()
+        try:
+            proc.stdin.close()
+        except OSError:
+            pass
         rc = proc.wait()
         if end == "eof" and rc == 0:
             end = "exit"

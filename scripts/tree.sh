@@ -51,6 +51,14 @@ for p in "${series[@]}"; do
 		git -C "$KTREE" am --abort >/dev/null 2>&1 || true
 		die "git am stopped at patches/$p (full output: $log); $KTREE holds the base plus the $((n - 1)) patches before it; patches/ is untouched"
 	fi
+	# git am drops what format-patch --notes wrote below the `---`: put
+	# the commit's notes back, so that 'make export' writes them again.
+	note=$(python3 "$ROOT/scripts/patch-notes.py" "$ROOT/patches/$p") ||
+		die "could not read the notes of patches/$p"
+	if [ -n "$note" ]; then
+		git -C "$KTREE" notes add -f -m "$note" HEAD ||
+			die "could not attach the notes of patches/$p to its commit"
+	fi
 done
 echo "$sum $(git -C "$KTREE" rev-parse HEAD)" >"$state"
 say "tree: applied ${#series[@]} patches onto $BASE_TAG ($(git -C "$KTREE" log -1 --format=%h))"

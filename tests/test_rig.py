@@ -107,3 +107,38 @@ class BenchReport(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class PatchNotes(unittest.TestCase):
+    """`make export` writes notes below `---`, `git am` drops them and
+    `make tree` restores them with scripts/patch-notes.py: the round trip
+    must give back the same note, and no note for a commit without one."""
+
+    def git(self, repo, *args):
+        return subprocess.run(["git", "-C", repo, "-c", "user.name=t", "-c", "user.email=t@t",
+                               *args], check=True, capture_output=True, text=True).stdout
+
+    def test_round_trip(self):
+        notes = load("patch_notes", os.path.join(ROOT, "scripts", "patch-notes.py"))
+        with tempfile.TemporaryDirectory() as d:
+            src, dst, out = (os.path.join(d, x) for x in ("src", "dst", "out"))
+            for r in (src, dst):
+                subprocess.run(["git", "init", "-q", r], check=True)
+            for i, note in enumerate(["Tested: one line.\n\nSecond paragraph,\n  indented.", ""]):
+                with open(os.path.join(src, "f"), "a") as f:
+                    f.write("%d\n" % i)
+                self.git(src, "add", "f")
+                self.git(src, "commit", "-q", "-m", "sub: change %d\n\nBody." % i)
+                if note:
+                    self.git(src, "notes", "add", "-m", note, "HEAD")
+            self.git(src, "format-patch", "-q", "--notes", "--root", "-o", out)
+            patches = sorted(os.listdir(out))
+            self.assertEqual(2, len(patches))
+            got = []
+            for p in patches:
+                with open(os.path.join(out, p)) as f:
+                    got.append(notes.notes(f.read()))
+            self.assertEqual(["Tested: one line.\n\nSecond paragraph,\n  indented.", ""], got)
+            # git am keeps the message and drops the notes: what the restore is for.
+            self.git(dst, "am", "-q", os.path.join(out, patches[0]))
+            self.assertNotIn("Tested", self.git(dst, "log", "-1", "--format=%B"))
