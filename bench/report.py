@@ -133,7 +133,10 @@ def main():
             verdict = "; %s: %s" % (text, "met" if ok else "NOT met")
             if not ok and noise:
                 verdict += " (within noise)"
-        rows.append("| %s [%s] | %.1f (%.1f-%.1f) | %.1f (%.1f-%.1f) | %.3f | %s%s%s |" % (
+        # icount latencies: 1 us = 1000 instructions, show them to one.
+        fig = "%.3f" if mode == "icount" else "%.1f"
+        cell = "%s (%s-%s)" % (fig, fig, fig)
+        rows.append(("| %s [%s] | " + cell + " | " + cell + " | %.3f | %s%s%s |") % (
             label, unit, b["median"], b["min"], b["max"],
             s["median"], s["min"], s["max"], ratio,
             "within noise" if noise else "outside noise",
