@@ -38,6 +38,9 @@ for p in "${series[@]}"; do
 done
 git -C "$KTREE" am --abort >/dev/null 2>&1 || true
 git -C "$KTREE" checkout -q -f -B series "$BASE_TAG"
+# The notes (how each patch was tested) follow the commits through
+# `git rebase` and `git commit --amend` in the work tree.
+git -C "$KTREE" config notes.rewriteRef refs/notes/commits
 log=$LOGS/tree-am.log
 : >"$log"
 n=0
