@@ -44,10 +44,13 @@ git -C "$KTREE" config notes.rewriteRef refs/notes/commits
 log=$LOGS/tree-am.log
 : >"$log"
 n=0
+# Committer of the applied commits and of their notes: this repo's
+# identity (a fresh machine may have no global one).
+who=(-c user.name="$(git -C "$ROOT" config user.name || echo rig)"
+	-c user.email="$(git -C "$ROOT" config user.email || echo rig@localhost)")
 for p in "${series[@]}"; do
 	n=$((n + 1))
-	if ! git -C "$KTREE" -c user.name="$(git -C "$ROOT" config user.name || echo rig)" \
-		-c user.email="$(git -C "$ROOT" config user.email || echo rig@localhost)" \
+	if ! git -C "$KTREE" "${who[@]}" \
 		am --committer-date-is-author-date "$ROOT/patches/$p" >>"$log" 2>&1; then
 		say "patch $n/${#series[@]} does not apply: patches/$p"
 		grep -E '^(error|Patch failed|patching|Hunk|CONFLICT)' "$log" | sed 's/^/    | /' >&2 || true
@@ -59,7 +62,7 @@ for p in "${series[@]}"; do
 	note=$(python3 "$ROOT/scripts/patch-notes.py" "$ROOT/patches/$p") ||
 		die "could not read the notes of patches/$p"
 	if [ -n "$note" ]; then
-		git -C "$KTREE" notes add -f -m "$note" HEAD ||
+		git -C "$KTREE" "${who[@]}" notes add -f -m "$note" HEAD ||
 			die "could not attach the notes of patches/$p to its commit"
 	fi
 done
