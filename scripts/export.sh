@@ -23,7 +23,13 @@ mkdir -p "$tmp"
 ver=$(sed -nE 's/^v([0-9]+):.*/\1/p' "$cover" | sort -n | tail -n1)
 prefix=PATCH
 [ "${ver:-1}" -gt 1 ] && prefix="PATCH v$ver"
-git -C "$KTREE" format-patch -q --notes --cover-letter --subject-prefix="$prefix" --base="$base" \
+# The cover letter is from the series' author (the author of its last
+# patch), not from whoever runs the export, who may have no identity at all
+# on a fresh machine; a fixed abbreviation keeps the index lines the same in
+# a fresh clone and in a tree with more objects.
+git -C "$KTREE" -c user.name="$(git -C "$KTREE" log -1 --format=%an HEAD)" \
+	-c user.email="$(git -C "$KTREE" log -1 --format=%ae HEAD)" \
+	-c core.abbrev=9 format-patch -q --notes --cover-letter --subject-prefix="$prefix" --base="$base" \
 	-o "$tmp" "$base..HEAD" || die "git format-patch failed"
 
 # Cc: what the tree's get_maintainer.pl says for the whole series.
