@@ -18,9 +18,12 @@ x86_64*) arch=x86_64 cross='' cc=$KCC_X86 ;;
 *) die "unknown config '$configs': fragments are configs/s390x-*.config or configs/x86_64-*.config" ;;
 esac
 # Two cores: concurrent kernel builds (helpers, CI steps) queue on one lock.
+# flock -o holds the lock itself and does not hand its descriptor down: a
+# child that outlives the build (the progress ticker's sleep) would keep the
+# lock, and the next build would wait up to 30 s for it.
 if [ -z "${RIG_BUILD_LOCKED:-}" ]; then
 	export RIG_BUILD_LOCKED=1
-	exec flock "$BUILD/.build.lock" "$0" "$src" "$name" "$configs" "$@"
+	exec flock -o "$BUILD/.build.lock" "$0" "$src" "$name" "$configs" "$@"
 fi
 kmake() { make -C "$src" O="$o" ARCH=$arch CROSS_COMPILE=$cross CC="$cc" HOSTCC="$KCC_X86" -j"$JOBS" "$@"; }
 

@@ -37,7 +37,17 @@ step() {
 	shift 2
 	start=$(date +%s)
 	say "==> $name (log: ${log#"$ROOT"/})"
-	( while sleep 30; do say "    ... $name: $(($(date +%s) - start)) s"; done ) >/dev/null &
+	# The ticker's sleep dies with it: an orphaned sleep would hold every
+	# descriptor the step inherited (a lock, a pipe someone reads to EOF).
+	(
+		trap 'kill "$nap" 2>/dev/null; exit 0' TERM
+		while :; do
+			sleep 30 &
+			nap=$!
+			wait "$nap"
+			say "    ... $name: $(($(date +%s) - start)) s"
+		done
+	) >/dev/null &
 	ticker=$!
 	rc=0
 	"$@" >"$log" 2>&1 || rc=$?

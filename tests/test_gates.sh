@@ -187,5 +187,18 @@ hits=$(grep -nE '\w+=\$\?' "$ROOT"/scripts/*.sh "$ROOT"/bench/*.sh "$ROOT"/guest
 [ -z "$hits" ]
 ok "no 'cmd; rc=\$?' under set -e in the rig's scripts" $? "$hits"
 
+# --- a step leaves nothing behind that holds what it inherited ---
+# (the progress ticker's orphaned sleep kept build.sh's flock, so every
+# build waited up to 30 s for the one before it)
+(
+	# shellcheck source=../scripts/lib.sh
+	. "$ROOT/scripts/lib.sh"
+	exec 9>"$T/held.lock"
+	flock 9
+	step "quick step" "$T/step.log" sleep 0.5 2>/dev/null
+)
+flock -n "$T/held.lock" true
+ok "a step's progress ticker does not outlive it (a lock it inherited is free at once)" $?
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
