@@ -55,22 +55,28 @@ docs_filter() {
 # kdoc_norm: line numbers move with every patch: drop them, in the message too.
 kdoc_norm() { sed -E 's/:[0-9]+:/:/; s/on line [0-9]+/on line N/'; }
 
-# checkpatch: checkpatch.pl of the bisect tree, as the gates run it.
+# checkpatch: checkpatch.pl of the bisect tree, as the gates run it. No
+# --mailback: with it, checkpatch leaves before its sign-off check when
+# nothing else is wrong, so a patch whose only defect is a missing
+# Signed-off-by passed as clean.
 checkpatch() {
-	(cd "$bis" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --terse --no-summary --mailback \
+	(cd "$bis" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --terse --no-summary \
 		--strict --show-types -)
 }
 
 # checkpatch_canary LOG: "PASS|FAIL<TAB>detail". A checkpatch that reports
 # nothing on a patch known to be bad would make every clean verdict
-# meaningless.
+# meaningless: one canary with a missing sign-off and trailing whitespace,
+# one with nothing wrong but the missing sign-off.
 checkpatch_canary() {
-	local log=$1 rc=0
+	local log=$1 rc=0 rc2=0
 	checkpatch <"$ROOT/tests/data/checkpatch-canary.patch" >"$log" 2>&1 || rc=$?
-	if [ "$rc" -ne 0 ] && grep -q 'MISSING_SIGN_OFF' "$log" && grep -q 'TRAILING_WHITESPACE' "$log"; then
-		printf 'PASS	the canary patch got MISSING_SIGN_OFF and TRAILING_WHITESPACE\n'
+	checkpatch <"$ROOT/tests/data/checkpatch-canary-signoff.patch" >"$log.signoff" 2>&1 || rc2=$?
+	if [ "$rc" -ne 0 ] && grep -q 'MISSING_SIGN_OFF' "$log" && grep -q 'TRAILING_WHITESPACE' "$log" &&
+		[ "$rc2" -ne 0 ] && grep -q 'MISSING_SIGN_OFF' "$log.signoff"; then
+		printf 'PASS	the canaries got MISSING_SIGN_OFF and TRAILING_WHITESPACE, and MISSING_SIGN_OFF alone\n'
 	else
-		printf 'FAIL	exit %s, reports missing from %s\n' "$rc" "${log#"$ROOT"/}"
+		printf 'FAIL	exit %s/%s, reports missing from %s(.signoff)\n' "$rc" "$rc2" "${log#"$ROOT"/}"
 	fi
 }
 

@@ -106,6 +106,25 @@ out=$(
 [[ $out == FAIL* ]]
 ok "checkpatch stubbed to print nothing on the canary patch: FAIL" $? "$out"
 
+# checkpatch --mailback leaves before its sign-off check when nothing else
+# is wrong: a checkpatch that reports a missing sign-off only next to
+# another finding must not pass the canary.
+out=$(
+	set -euo pipefail
+	CHECK_PATCHES_LIB=1
+	. "$ROOT/scripts/check-patches.sh"
+	checkpatch() {
+		if grep -q '^+.* $'; then
+			printf '%s\n' '-:25: ERROR:MISSING_SIGN_OFF: x' '-:20: ERROR:TRAILING_WHITESPACE: y'
+			return 1
+		fi
+		return 0
+	}
+	checkpatch_canary "$T/canary-mailback.log"
+)
+[[ $out == FAIL* ]]
+ok "checkpatch silent on a patch missing only its sign-off (--mailback): canary FAIL" $? "$out"
+
 # --- coccicheck and htmldocs finders: a tree with no finding ---
 printf 'coccicheck: nothing to report\n' >"$T/none.log"
 out=$(
