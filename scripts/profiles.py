@@ -25,6 +25,9 @@ BUILDS = {
                   targets="bzImage", image="arch/s390/boot/bzImage"),
     "kobj": dict(arch="s390x", configs="s390x-guest,s390x-debug,kobject-release",
                  targets="bzImage", image="arch/s390/boot/bzImage"),
+    # KCSAN excludes KASAN: the data-race kernel is a build of its own.
+    "kcsan": dict(arch="s390x", configs="s390x-guest,s390x-kcsan",
+                  targets="bzImage", image="arch/s390/boot/bzImage"),
     "x86-debug": dict(arch="x86_64", configs="x86_64-guest,x86_64-debug",
                       targets="bzImage modules", image="arch/x86/boot/bzImage"),
 }
@@ -60,6 +63,18 @@ PROFILES = {
                       timeout=600),
     # `make stress`: teardown racing css events, rig.count iterations
     "stress": dict(_CHECK, run="stress", devices=2, timeout=2400),
+    # `make fuzz`: seeded random channel programs (rig.count programs from
+    # rig.seed), every one ending in an interrupt or a documented errno.
+    "fuzz": dict(_CHECK, run="fuzz", devices=2, timeout=3600),
+    # `make fault`: every allocation of bind, mdev create, open and
+    # channel-program translation made to fail in turn (fail-nth).
+    "fault": dict(_CHECK, run="fault", devices=2, timeout=1800),
+    # `make soak`: everything at once for rig.minutes, on the debug kernel.
+    "soak": dict(_CHECK, run="soak", devices=4, timeout=3000),
+    # the selftests and the stress run on the KCSAN kernel
+    "kcsan": dict(_CHECK, build="kcsan", timeout=1200),
+    "kcsan-stress": dict(_CHECK, build="kcsan", run="stress", devices=2,
+                         timeout=2400),
     # `make bench`: wall clock, instruction counts, allocation traces.
     "bench-full": dict(_BENCH, append="rig.bench=full"),
     # -icount needs single-threaded TCG; with two vCPUs QEMU 7.2 now and then
