@@ -55,7 +55,7 @@
 #define DATA_AREA 0x6000
 #define CHAIN2_AREA 0x3000
 #define WAIT_MS 5000
-#define SETTLE_MS 30
+#define SETTLE_MS 100
 #define MAXCCW 300
 #define CHAIN_LEN_MAX 256	/* CCWCHAIN_LEN_MAX of vfio_ccw_cp.h */
 #define CHAIN_COUNT_MAX 16	/* CCWCHAIN_COUNT_MAX */
@@ -152,6 +152,7 @@ struct prog {
 	int may_suspend;	/* ORB suspend control and an S flag in a chain */
 	int nostart;		/* the SCSW names no function */
 	int patched_unsafe, cut_loops;
+	int unpin_unpinned;	/* see predict_unpin_warn() */
 	uint8_t img[WIN_SIZE];	/* the window, page HOLE_PAGE included */
 	/* chains as vfio-ccw will find them */
 	int nchains, cp_refused;
@@ -531,6 +532,33 @@ static void sanitize(int fmt1, int idal_ok)
  */
 static int any_lpm;
 
+/*
+ * ccwchain_fetch_direct() allocates the page array of an IDA CCW from its
+ * first IDAW and count, then copies the IDAL; if that copy fails (the IDAL
+ * runs into unmapped memory) it goes to out_unpin and page_array_unpin_free()
+ * "unpins" every page of the array, none of which it pinned. A page there
+ * that is not mapped makes vfio_iommu_type1_unpin_pages() stop early and
+ * WARN_ON(i != npage). Flag the programs with such a CCW.
+ */
+static int predict_unpin_warn(void)
+{
+	int c, i, n = 0;
+
+	for (c = 0; c < P.nchains; c++)
+		for (i = 0; i < P.ch_len[c]; i++) {
+			struct ccw1 *x = &P.ch[c][i];
+			uint64_t first, nr;
+
+			if (x->cmd == CMD_TIC || !(x->flags & F_IDA) || !mapped(x->cda, 8))
+				continue;
+			memcpy(&first, at(x->cda), 8);
+			nr = ((first & 0xfff) + (x->count ? x->count : 1) + 0xfff) >> 12;
+			if (!mapped(x->cda, nr * 8) && !mapped(first & ~0xfffULL, nr * PG))
+				n++;
+		}
+	return n;
+}
+
 static void generate(uint64_t seed, uint64_t index, int no_nostart)
 {
 	uint32_t r, base, idal_off = IDAL_AREA;
@@ -663,6 +691,8 @@ static void generate(uint64_t seed, uint64_t index, int no_nostart)
 	} else if (r < 32)
 		P.async[P.nasync++] = pct(50) ? 0 : 4 + rnd(1000);
 	sanitize(fmt1, c64 && !i2k);
+	if (!P.cp_refused)
+		P.unpin_unpinned = predict_unpin_warn();
 }
 
 /* ---- the device ---- */
@@ -871,9 +901,9 @@ static void dump_program(const char *why)
 	for (i = 0; i < P.nasync; i++)
 		printf(" %s", P.async[i] == VFIO_CCW_ASYNC_CMD_HSCH ? "hsch" :
 		       P.async[i] == VFIO_CCW_ASYNC_CMD_CSCH ? "csch" : "bad");
-	printf("%s  may_suspend=%d unsafe->nop=%d loops_cut=%d cp=%s\n",
+	printf("%s  may_suspend=%d unsafe->nop=%d loops_cut=%d cp=%s unpin_unpinned=%d\n",
 	       P.nasync ? "" : " none", P.may_suspend, P.patched_unsafe, P.cut_loops,
-	       P.cp_refused ? errname(-P.cp_refused) : "ok");
+	       P.cp_refused ? errname(-P.cp_refused) : "ok", P.unpin_unpinned);
 	for (c = 0; c < P.nchains; c++) {
 		printf("fuzz:   chain %d at %08x, %d CCWs (as format 1):\n", c, P.ch_head[c],
 		       P.ch_len[c]);
@@ -961,6 +991,22 @@ static int async_cmd(uint32_t cmd)
 	return -1;
 }
 
+static void __attribute__((format(printf, 1, 2))) kmsg(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (write(fd, buf, strlen(buf)) < 0)
+		fprintf(stderr, "vfio_ccw_fuzz: /dev/kmsg: %s\n", strerror(errno));
+	close(fd);
+}
+
 static void reopen(void)
 {
 	dev_close(&D);
@@ -994,7 +1040,8 @@ static void run_program(void)
 	struct ccw_io_region io;
 	uint32_t w0 = 0, w2 = 0, sw0;
 	long got = 0, inter = 0, need_min = 0, need_max = 0, stray;
-	int start_ok = 0, start_may_be_absorbed = 0, i, ret;
+	int start_ok = 0, start_may_be_absorbed = 0, seen_last = 0, i, ret;
+	uint32_t last_fc = 0;
 	ssize_t wr;
 
 	/* an interrupt nobody asked for since the last program */
@@ -1013,6 +1060,10 @@ static void run_program(void)
 	memcpy(io.orb_area + 8, &P.cpa, 4);
 	memcpy(io.scsw_area, &P.scsw0, 4);
 	io.ret_code = P.ret_code;
+	if (P.unpin_unpinned)
+		kmsg("vfio_ccw_fuzz: seed %llu program %llu has an IDAL running into unmapped "
+		     "memory: cp_prefetch() may unpin pages it never pinned\n",
+		     (unsigned long long)P.seed, (unsigned long long)P.index);
 	st.n++;
 	st.patched += P.patched_unsafe;
 	st.cut += P.cut_loops;
@@ -1026,6 +1077,7 @@ static void run_program(void)
 				dump_program("accepted a write that names no function (nostart)");
 		} else {
 			start_ok = 1;
+			last_fc = FC_START;
 			need_max = 1;
 			need_min = P.may_suspend ? 0 : 1;
 		}
@@ -1047,6 +1099,7 @@ static void run_program(void)
 			continue;
 		need_min++;
 		need_max++;
+		last_fc = P.async[i] == VFIO_CCW_ASYNC_CMD_HSCH ? FC_HALT : FC_CLEAR;
 		if (P.async[i] == VFIO_CCW_ASYNC_CMD_CSCH && start_ok)
 			start_may_be_absorbed = 1;
 	}
@@ -1056,15 +1109,38 @@ static void run_program(void)
 	 */
 	if (start_may_be_absorbed && !P.may_suspend)
 		need_min--;
-	while (got < need_min) {
-		/* once one came, the rest is due soon: see "coalesced" */
-		long n = read_irqs(got ? WAIT_MS / 5 : WAIT_MS, &w0, &w2, &inter);
+	/*
+	 * Wait for the interrupt of the last function accepted: it comes last
+	 * (a later function's status replaces or follows an earlier one's).
+	 * A program that may suspend gets a short first wait, then a look at
+	 * the subchannel.
+	 */
+	while (last_fc && !seen_last) {
+		int ms = got ? WAIT_MS / 5 : WAIT_MS;
+		long n;
 
+		if (!got && P.may_suspend && last_fc == FC_START) {
+			n = read_irqs(200, &w0, &w2, &inter);
+			if (!n) {
+				if (!schib_scsw(&sw0) && (sw0 & AC_SUSP))
+					break;
+				n = read_irqs(WAIT_MS, &w0, &w2, &inter);
+			}
+		} else {
+			n = read_irqs(ms, &w0, &w2, &inter);
+		}
 		if (!n)
 			break;
 		got += n;
+		if ((w0 >> 12 & 7) & (last_fc >> 12))
+			seen_last = 1;
 	}
-	while (got < need_max) {	/* the ones that may or may not come */
+	/*
+	 * The last function's IRB came; signals for earlier ones may still
+	 * be on their way: the I/O work that signals one may run after the
+	 * next interrupt overwrote its IRB, and then signal that IRB twice.
+	 */
+	while (seen_last && got < need_max) {
 		long n = read_irqs(SETTLE_MS, &w0, &w2, &inter);
 
 		if (!n)
@@ -1087,32 +1163,7 @@ static void run_program(void)
 		dump_program("stray interrupt");
 		return;
 	}
-	if (got < need_min) {
-		/*
-		 * Fewer interrupts than accepted functions, and the subchannel
-		 * idle with nothing pending: the subchannel did interrupt for
-		 * each (QEMU refuses hsch with cc 1 while a status is pending,
-		 * so an accepted hsch means the start's status was collected),
-		 * but vfio-ccw keeps one IRB (private->irb) and one work item
-		 * (io_work): an interrupt that comes before the work of the
-		 * previous one ran overwrites its IRB, and queue_work() on the
-		 * pending work is a no-op, so one eventfd signal stands for two.
-		 */
-		if (got && !schib_scsw(&sw0) && !(sw0 & 0x7000) && !(sw0 & 0x1f)) {
-			if (!st.coalesced++)
-				st.first_coalesced = P.index;
-			if (st.coalesced <= 3 || verbose) {
-				dump_program("interrupts coalesced");
-				printf("fuzz:   %ld interrupt(s) of %ld..%ld, last scsw %08x %08x, "
-				       "subchannel idle (schib scsw %08x)\n", got, need_min,
-				       need_max, w0, w2, sw0);
-			}
-			return;
-		}
-		lost("lost interrupt");
-		return;
-	}
-	if (start_ok && got == 0 && P.nasync == 0) {
+	if (start_ok && got == 0 && P.nasync == 0 && P.may_suspend) {
 		/* it may be suspended: the subchannel says so, and a clear ends it */
 		if (schib_scsw(&sw0) || !(sw0 & AC_SUSP)) {
 			lost("no interrupt and the subchannel is not suspended");
@@ -1125,6 +1176,31 @@ static void run_program(void)
 		    !read_irqs(WAIT_MS, &w0, &w2, &inter)) {
 			lost("clear of a suspended program without interrupt");
 			return;
+		}
+		return;
+	}
+	if (last_fc && !seen_last) {
+		lost("lost interrupt");
+		return;
+	}
+	if (got < need_min) {
+		/*
+		 * The last function's interrupt came, but fewer signals than
+		 * functions that each must interrupt: the subchannel did
+		 * interrupt for each (QEMU refuses hsch with cc 1 while a
+		 * status is pending, so an accepted hsch means the start's
+		 * status was collected), but vfio-ccw keeps one IRB
+		 * (private->irb) and one work item (io_work): an interrupt
+		 * that comes before the work of the previous one ran
+		 * overwrites its IRB, and queue_work() on the pending work is
+		 * a no-op, so one eventfd signal stands for two.
+		 */
+		if (!st.coalesced++)
+			st.first_coalesced = P.index;
+		if (st.coalesced <= 3 || verbose) {
+			dump_program("interrupts coalesced");
+			printf("fuzz:   %ld signal(s) for %ld..%ld interrupts, last scsw %08x %08x\n",
+			       got, need_min, need_max, w0, w2);
 		}
 	}
 	/* a suspended program that was halted or cleared: nothing left over */
