@@ -163,15 +163,45 @@ struct prog {
 
 static struct prog P;
 
+/*
+ * Can vfio-ccw pin the page-array entry at @x? It asks type1 for the page at
+ * @x, which need not be page aligned: vfio_iommu_type1_pin_pages() looks for
+ * a mapping overlapping [x, x + PAGE_SIZE) and pins the user page at
+ * dma->vaddr + (x - dma->iova). So an unaligned address in an unmapped page
+ * just below a mapping (the hole, or the page below the window) is pinned
+ * through the mapping above it: the user page there is pinned although that
+ * IOVA was never mapped. Our window is one contiguous mmap, so that page is
+ * the window's own hole page; below the window it would be whatever the
+ * process has there, so the generator never makes such an address (-1 here:
+ * not safe to run).
+ */
+static int pinnable(uint64_t x)
+{
+	int m1 = x < HOLE_IOVA && x + PG > WIN_IOVA;
+	int m2 = x < WIN_IOVA + WIN_SIZE && x + PG > HOLE_IOVA + PG;
+
+	if (!m1 && !m2)
+		return 0;
+	return x >= WIN_IOVA ? 1 : -1;
+}
+
+/* Would copy_from_iova()/page_array_pin() of @len bytes at @iova succeed? */
 static int mapped(uint64_t iova, uint64_t len)
 {
-	uint64_t a;
+	uint64_t nr, i;
 
 	if (!len)
 		len = 1;
-	for (a = iova & ~(uint64_t)(PG - 1); a < iova + len; a += PG)
-		if (a < WIN_IOVA || a >= WIN_IOVA + WIN_SIZE || a == HOLE_IOVA)
+	nr = ((iova & (PG - 1)) + len + PG - 1) / PG;
+	for (i = 0; i < nr; i++) {
+		int r = pinnable(iova + i * PG);
+
+		if (r < 0)
+			fail("program %llu reaches below the window at 0x%llx",
+			     (unsigned long long)P.index, (unsigned long long)(iova + i * PG));
+		if (!r)
 			return 0;
+	}
 	return 1;
 }
 
@@ -200,7 +230,8 @@ static uint32_t data_addr(void)
 		return WIN_IOVA + rnd(DATA_AREA);	/* over CCWs, IDALs */
 	if (r < 95)
 		return (WIN_IOVA + DATA_AREA + rnd(WIN_SIZE - DATA_AREA)) & ~0xfffu;
-	return (uint32_t)rnd64();
+	r = (uint32_t)rnd64();
+	return r >= WIN_IOVA - PG && r < WIN_IOVA ? OUTSIDE_IOVA : r;
 }
 
 static uint16_t ccw_count(uint8_t cmd)
@@ -517,8 +548,8 @@ static void sanitize(int fmt1, int idal_ok)
 		fail("program %llu: could not make it safe", (unsigned long long)P.index);
 	for (c = 0; c < P.nchains; c++)
 		for (i = 0; i < P.ch_len[c]; i++)
-			if ((P.w1 & ORB_SPND) && (P.ch[c][i].flags & F_S) &&
-			    P.ch[c][i].cmd != CMD_TIC)
+			/* QEMU tests S before it looks at the command, TIC too */
+			if ((P.w1 & ORB_SPND) && (P.ch[c][i].flags & F_S))
 				P.may_suspend = 1;
 }
 
@@ -553,7 +584,9 @@ static int predict_unpin_warn(void)
 				continue;
 			memcpy(&first, at(x->cda), 8);
 			nr = ((first & 0xfff) + (x->count ? x->count : 1) + 0xfff) >> 12;
-			if (!mapped(x->cda, nr * 8) && !mapped(first & ~0xfffULL, nr * PG))
+			if (first >= WIN_IOVA - PG && first < WIN_IOVA)
+				continue;
+			if (!mapped(x->cda, nr * 8) && !mapped(first, x->count ? x->count : 1))
 				n++;
 		}
 	return n;
