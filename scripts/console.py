@@ -43,6 +43,8 @@ KINDS = {
     "BENCH-N": ("prog", "subchannels=N rounds=N"),
     "BENCH-SLAB": ("prog", "CACHE +BYTES bytes per subchannel"),
     "BENCH-SITE": ("prog", "FUNCTION CACHE +BYTES bytes per subchannel"),
+    "FUZZ": ("prog", "n=.. accepted=.. refused=.. lost=.. stray=.. suspended=.. rate=../s "
+                     "and the summary of the channel-program fuzzer (vfio_ccw_fuzz)"),
 }
 KIND_RE = re.compile(r"^@@([A-Z][A-Z-]*)\b ?(.*)$")
 
