@@ -12,7 +12,9 @@
 
 # The guest runs of a check: profile, label suffix, log suffix.
 # (%s: the tree)
-GUEST_RUNS=("check|s390x %s|" "check-kobj|s390x %s, delayed kobject release|-kobj"
+# check-rel boots side by side with the others (one host thread each).
+GUEST_RUNS=("check-rel|s390x %s, fuzz + injected faults + soak|-rel"
+	"check|s390x %s|" "check-kobj|s390x %s, delayed kobject release|-kobj"
 	"check-x86|x86_64 mtty %s|-x86")
 # The series-wide gates of scripts/check-patches.sh.
 SERIES_GATES=("base: W=1 build baseline complete" "checkpatch: SPDX check works"
@@ -178,18 +180,29 @@ main() {
 	# by KASAN every time), then x86_64 with the mtty sample (mdev lifecycle).
 	# The gating run leaves out the tests with an open issue; on the base
 	# everything runs, since the base is what the series fixes.
-	local skip='' g profile t l label s390_ok=0
+	local skip='' g profile t l label s390_ok=0 side=''
 	[ "$want" = series ] && skip=$(known_tests | paste -sd, -)
 	for g in "${GUEST_RUNS[@]}"; do
 		IFS='|' read -r profile t l <<<"$g"
 		# shellcheck disable=SC2059
 		label=$(printf "$t" "$want")
 		guest_build "$profile" "$want" "$label" || continue
+		if [ "$profile" = check-rel ]; then
+			# The reliability boot (fuzzer, injected faults, a short
+			# soak) needs no selftest selection and takes as long as
+			# the others together: it runs beside them.
+			guest_run "$profile" "$want" "$label" "$LOGS/selftests-$want$l.log" &
+			side=$!
+			continue
+		fi
 		[ "$profile" = check ] && s390_ok=1
 		guest_run "$profile" "$want" "$label" "$LOGS/selftests-$want$l.log" \
 			${skip:+"rig.skip=$skip"} || true
 		skip= # only the gating run leaves them out
 	done
+	if [ -n "$side" ]; then
+		wait "$side" || true
+	fi
 	if [ -n "$(known_tests)" ] && [ "$want" = series ] && [ "$s390_ok" = 1 ]; then
 		known_issues "$want" "$(known_tests | paste -sd, -)"
 	fi

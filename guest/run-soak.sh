@@ -1,0 +1,226 @@
+#!/bin/sh
+# The soak: everything at once for rig.minutes (default 30) on 4 subchannels.
+#   0.0.0001  the channel-program fuzzer, seed rig.seed + round
+#   0.0.0002  the stress run's teardown races (mdev remove, unbind, close with
+#             I/O in flight) under chp vary off/on and css rescans
+#   0.0.0003  lifecycle: bind, mdev create, open, SENSE ID, close, remove,
+#             unbind; every 4th cycle the device is hot-unplugged through
+#             the host (QMP device_del) while bound to vfio_ccw with an mdev,
+#             and plugged again with the same devno (device_add)
+#   css       a rescan every 2 s, channel-path vary off/on every 10 s, a
+#             subchannel CRW injected for 0.0.0001 every 15 s
+# One "@@SOAK minute=.." progress line a minute; the kernel log is checked
+# every minute and a splat ends the soak at once. Each worker records its
+# rounds and first failure; the TAP results say which worker failed. Every
+# loop ends at the deadline, and every step in it is bounded.
+. /rig/lib.sh
+min=${RIG_minutes:-30} seed=${RIG_seed:-1}
+start=$(date +%s)
+end=$((start + min * 60))
+state=/tmp/soak
+mkdir -p $state
+splat='BUG:|WARNING:|Oops|KASAN:|INFO: possible|INFO: task .* blocked|ODEBUG:|kmemleak: .*suspected|list_(add|del) corruption|Unable to handle kernel|DEBUG_LOCKS_WARN_ON'
+
+# count NAME: one more round of worker NAME
+count() { echo $(($(cat $state/$1.n 2>/dev/null || echo 0) + 1)) >$state/$1.n; }
+# failed NAME WHAT LOGFILE: record the worker's first failure
+failed() {
+	[ -e $state/$1.fail ] && return
+	{ echo "$2"; tail -n 5 "$3" 2>/dev/null; } >$state/$1.fail
+	echo "@@SOAK failure $1: $2"
+}
+live() { [ "$(date +%s)" -lt $end ] && [ ! -e $state/stop ]; }
+# running: one of the workers started so far ($pids) is alive
+running() {
+	for p in $pids; do kill -0 "$p" 2>/dev/null && return 0; done
+	return 1
+}
+
+# A worker stops at its first failure: the soak's verdict is in, and a
+# broken device would only repeat it.
+fuzz_worker() {
+	r=0
+	[ -x /rig/vfio_ccw_fuzz ] || { failed fuzz "no /rig/vfio_ccw_fuzz" /dev/null; return; }
+	while live; do
+		rc=0
+		/rig/vfio_ccw_fuzz -s $((seed + r)) -n 500 -S 0.0.0001 \
+			>$state/fuzz.log 2>&1 || rc=$?
+		# programs and outcome counters of the round, for the summary
+		grep '^@@FUZZ done' $state/fuzz.log >>$state/fuzz.done
+		if [ $rc != 0 ]; then
+			failed fuzz "seed $((seed + r)): exit $rc" $state/fuzz.log
+			cat $state/fuzz.log >>$state/fuzz.failures
+			break
+		fi
+		count fuzz
+		r=$((r + 1))
+	done
+}
+
+stress_worker() {
+	while live; do
+		rc=0
+		/rig/vfio_ccw_stress -n 4 -s 0.0.0002 -p 0.00 >$state/stress.log 2>&1 || rc=$?
+		if [ $rc != 0 ]; then
+			failed stress "vfio_ccw_stress: exit $rc" $state/stress.log
+			break
+		fi
+		count stress
+	done
+}
+
+# wait_sch ID PRESENT SECONDS: wait (bounded) until subchannel ID is there
+# (PRESENT=1, with its ccw device online) or gone (PRESENT=0).
+wait_sch() {
+	deadline=$(($(date +%s) + $3))
+	while [ "$(date +%s)" -lt $deadline ]; do
+		if [ "$2" = 1 ]; then
+			for c in /sys/bus/css/devices/$1/0.0.*; do
+				[ "$(cat "$c/online" 2>/dev/null)" = 1 ] && return 0
+			done
+		else
+			[ -e /sys/bus/css/devices/$1 ] || return 0
+		fi
+		sleep 0.2
+	done
+	return 1
+}
+
+plug_cycle() {
+	sch=0.0.0003 u=5041c000-0000-4000-8000-000000000003
+	echo vfio_ccw >/sys/bus/css/devices/$sch/driver_override
+	echo $sch >/sys/bus/css/drivers/io_subchannel/unbind 2>/dev/null
+	echo $sch >/sys/bus/css/drivers/vfio_ccw/bind ||
+		{ failed life "bind $sch before unplug" /dev/null; return 1; }
+	echo $u >/sys/bus/css/devices/$sch/mdev_supported_types/vfio_ccw-io/create ||
+		{ failed life "mdev create before unplug" /dev/null; return 1; }
+	/rig/host-cmd.sh unplug $sch >>$state/life.log 2>&1 ||
+		{ failed life "host unplug of $sch" $state/life.log; return 1; }
+	wait_sch $sch 0 30 || { failed life "$sch still there 30 s after device_del" /dev/null; return 1; }
+	[ -e /sys/bus/mdev/devices/$u ] && { failed life "mdev $u outlived its subchannel" /dev/null; return 1; }
+	/rig/host-cmd.sh plug $sch >>$state/life.log 2>&1 ||
+		{ failed life "host plug of $sch" $state/life.log; return 1; }
+	# a new subchannel: no driver_override, io_subchannel takes it
+	wait_sch $sch 1 30 || { failed life "$sch not online 30 s after device_add" /dev/null; return 1; }
+	count plug
+}
+
+life_worker() {
+	n=0
+	while live; do
+		n=$((n + 1))
+		if [ $((n % 4)) = 0 ]; then
+			plug_cycle || break
+		else
+			rc=0
+			/rig/vfio_ccw_demo -s 0.0.0003 -n 5 -l 2 >$state/life.log 2>&1 || rc=$?
+			if [ $rc != 0 ]; then
+				failed life "vfio_ccw_demo on 0.0.0003: exit $rc" $state/life.log
+				break
+			fi
+		fi
+		count life
+	done
+}
+
+css_worker() {
+	n=0 chp=/sys/devices/css0/chp0.00/status
+	inj=/sys/kernel/debug/s390/cio/crw_inject
+	# the events are for the other workers: stop when they all have
+	while live && running; do
+		n=$((n + 1))
+		echo 1 >/sys/devices/css0/rescan
+		if [ $((n % 5)) = 0 ]; then
+			echo off >$chp
+			sleep 0.3
+			echo on >$chp
+		fi
+		# a subchannel CRW (rsc 3, rsid 1) for 0.0.0001: the CRW path
+		# to sch_event; the crw kthread fetches it only while injection
+		# is enabled, and the file holds one report at a time (EBUSY)
+		if [ $((n % 8)) = 0 ] && [ -w $inj ]; then
+			echo 1 >/sys/kernel/debug/s390/cio/enable_inject
+			k=0
+			until echo "0 0 0 3 0 3 1" >$inj 2>/dev/null || [ $k -ge 10 ]; do
+				k=$((k + 1))
+				sleep 0.1
+			done
+			sleep 0.5
+			echo 0 >/sys/kernel/debug/s390/cio/enable_inject
+			[ $k -ge 10 ] && failed css "crw_inject busy for 1 s" /dev/null
+		fi
+		count css
+		sleep 2
+	done
+	echo on >$chp
+}
+
+echo "@@SOAK start minutes=$min seed=$seed"
+pids=
+for w in fuzz stress life css; do
+	${w}_worker &
+	pids="$pids $!"
+done
+m=0 found=0
+while [ "$(date +%s)" -lt $end ]; do
+	sleep 60
+	m=$((m + 1))
+	found=$(dmesg | grep -c -E "$splat")
+	echo "@@SOAK minute=$m fuzz=$(cat $state/fuzz.n 2>/dev/null || echo 0)" \
+		"stress=$(cat $state/stress.n 2>/dev/null || echo 0)" \
+		"life=$(cat $state/life.n 2>/dev/null || echo 0)" \
+		"plug=$(cat $state/plug.n 2>/dev/null || echo 0)" \
+		"css=$(cat $state/css.n 2>/dev/null || echo 0) splats=$found"
+	if [ "$found" -gt 0 ]; then
+		echo "@@SOAK stopping: the kernel log has a splat"
+		break
+	fi
+	if ! running; then
+		echo "@@SOAK stopping: every worker has stopped"
+		break
+	fi
+done
+touch $state/stop
+# Every worker's step is bounded (the stress run's 10 s waits, host-cmd's
+# 30 s, wait_sch's 30 s): wait for them, bounded again.
+deadline=$(($(date +%s) + 300))
+while running && [ "$(date +%s)" -lt $deadline ]; do
+	sleep 1
+done
+if running; then
+	echo "@@SOAK stopping: workers still running 300 s after the deadline"
+	failed css "a worker did not stop within 300 s of the deadline" /dev/null
+fi
+
+programs=$(sed -n 's/.*programs=\([0-9]*\).*/\1/p' $state/fuzz.done 2>/dev/null | awk '{s+=$1} END {print s+0}')
+echo "@@SELFTEST soak"
+echo "1..6"
+t=0
+tap() {
+	t=$((t + 1))
+	if [ -e $state/$1.fail ]; then
+		echo "not ok $t soak: $2"
+		sed 's/^/# /' $state/$1.fail
+	elif [ "$(cat $state/$1.n 2>/dev/null || echo 0)" -lt "$3" ]; then
+		echo "not ok $t soak: $2 # fewer than $3 rounds: $(cat $state/$1.n 2>/dev/null || echo 0)"
+	else
+		echo "ok $t soak: $2 # $(cat $state/$1.n) rounds"
+	fi
+}
+tap fuzz "fuzzer on 0.0.0001 ($programs programs)" 1
+tap stress "teardown races on 0.0.0002" 1
+tap life "bind, mdev, open, SENSE ID cycles on 0.0.0003" 1
+tap plug "hot unplug with an mdev, plug again on 0.0.0003" 1
+tap css "css rescans, chp vary, injected CRWs" 1
+t=$((t + 1))
+ok=1
+for s in 0.0.0001 0.0.0002 0.0.0003; do
+	/rig/vfio_ccw_demo -s $s -n 3 -l 1 >$state/final-$s.log 2>&1 ||
+		{ ok=0; echo "# $s:"; tail -n 3 $state/final-$s.log | sed 's/^/# /'; }
+done
+[ $ok = 1 ] && [ "$found" = 0 ] && echo "ok $t soak: every subchannel usable, no splat" ||
+	echo "not ok $t soak: every subchannel usable, no splat (splats: $found)"
+n() { cat $state/$1.n 2>/dev/null || echo 0; }
+echo "@@SOAK done seconds=$(($(date +%s) - start)) fuzz_programs=$programs" \
+	"stress_rounds=$(n stress) lifecycles=$(n life) replugs=$(n plug) css_rounds=$(n css)"
+exit 0
