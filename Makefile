@@ -28,7 +28,7 @@ bench:
 stress:
 	@scripts/stress.sh
 fuzz:
-	@scripts/side.sh fuzz "rig.seed=$(or $(FUZZ_SEED),1) rig.count=$(or $(FUZZ_COUNT),100000)"
+	@scripts/side.sh fuzz "rig.seed=$(or $(FUZZ_SEED),1) rig.count=$(or $(FUZZ_COUNT),20000)"
 fault:
 	@scripts/side.sh fault
 soak:

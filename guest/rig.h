@@ -214,31 +214,41 @@ static inline int irq_eventfd(struct rig_dev *d, unsigned int index)
 	return efd;
 }
 
+/*
+ * Open a container and the group of the mdev @uuid, put the group into the
+ * container and give it the TYPE1v2 IOMMU (plain TYPE1 makes
+ * vfio_pin_pages() fail: v2 is required).
+ */
+static inline void vfio_group_setup(const char *uuid, int *container, int *group)
+{
+	struct vfio_group_status status = { .argsz = sizeof(status) };
+	char path[64];
+
+	*container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
+	if (*container < 0)
+		fail("open /dev/vfio/vfio: %s", strerror(errno));
+	snprintf(path, sizeof(path), "/dev/vfio/%d", group_number(uuid));
+	*group = open(path, O_RDWR | O_CLOEXEC);
+	if (*group < 0)
+		fail("open %s: %s", path, strerror(errno));
+	if (ioctl(*group, VFIO_GROUP_GET_STATUS, &status) ||
+	    !(status.flags & VFIO_GROUP_FLAGS_VIABLE))
+		fail("group %s is not viable", path);
+	if (ioctl(*group, VFIO_GROUP_SET_CONTAINER, container))
+		fail("VFIO_GROUP_SET_CONTAINER: %s", strerror(errno));
+	if (ioctl(*container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+		fail("VFIO_SET_IOMMU(TYPE1v2): %s", strerror(errno));
+}
+
 /* Container + group + device fd with TYPE1v2 and one DMA-mapped page. */
 static inline void vfio_open(struct rig_dev *d, const char *uuid)
 {
-	struct vfio_group_status status = { .argsz = sizeof(status) };
 	struct vfio_region_info region = { .argsz = sizeof(region) };
 	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
-	char path[64];
 
 	d->uuid = uuid;
 	d->io_efd = d->req_efd = -1;
-	d->container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
-	if (d->container < 0)
-		fail("open /dev/vfio/vfio: %s", strerror(errno));
-	snprintf(path, sizeof(path), "/dev/vfio/%d", group_number(uuid));
-	d->group = open(path, O_RDWR | O_CLOEXEC);
-	if (d->group < 0)
-		fail("open %s: %s", path, strerror(errno));
-	if (ioctl(d->group, VFIO_GROUP_GET_STATUS, &status) ||
-	    !(status.flags & VFIO_GROUP_FLAGS_VIABLE))
-		fail("group %s is not viable", path);
-	if (ioctl(d->group, VFIO_GROUP_SET_CONTAINER, &d->container))
-		fail("VFIO_GROUP_SET_CONTAINER: %s", strerror(errno));
-	/* Plain TYPE1 makes vfio_pin_pages() fail: v2 is required. */
-	if (ioctl(d->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
-		fail("VFIO_SET_IOMMU(TYPE1v2): %s", strerror(errno));
+	vfio_group_setup(uuid, &d->container, &d->group);
 	d->dma = mmap(NULL, DMA_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (d->dma == MAP_FAILED)
 		fail("mmap: %s", strerror(errno));

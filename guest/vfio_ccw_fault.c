@@ -289,26 +289,11 @@ struct vdev {
 
 static void vdev_group(struct vdev *d)
 {
-	struct vfio_group_status status = { .argsz = sizeof(status) };
 	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
-	char path[64];
 
 	memset(d, 0, sizeof(*d));
 	d->device = d->io_efd = -1;
-	d->container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
-	if (d->container < 0)
-		fail("open /dev/vfio/vfio: %s", strerror(errno));
-	snprintf(path, sizeof(path), "/dev/vfio/%d", group_number(uuid));
-	d->group = open(path, O_RDWR | O_CLOEXEC);
-	if (d->group < 0)
-		fail("open %s: %s", path, strerror(errno));
-	if (ioctl(d->group, VFIO_GROUP_GET_STATUS, &status) ||
-	    !(status.flags & VFIO_GROUP_FLAGS_VIABLE))
-		fail("group %s is not viable", path);
-	if (ioctl(d->group, VFIO_GROUP_SET_CONTAINER, &d->container))
-		fail("VFIO_GROUP_SET_CONTAINER: %s", strerror(errno));
-	if (ioctl(d->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
-		fail("VFIO_SET_IOMMU(TYPE1v2): %s", strerror(errno));
+	vfio_group_setup(uuid, &d->container, &d->group);
 	d->dma = mmap(NULL, FAULT_DMA_SIZE, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (d->dma == MAP_FAILED)
