@@ -66,6 +66,9 @@ fuzz_worker() {
 		grep -q -E '^(not )?ok 6 ' $state/fuzz.log || rc=2
 		grep -q '^not ok [123] ' $state/fuzz.log && rc=1
 		round fuzz $rc "seed $((seed + r))" $state/fuzz.log
+		# a lost interrupt or an unexpected errno: the programs, replayable
+		# with vfio_ccw_fuzz -s SEED -i INDEX
+		[ $rc = 1 ] && grep '^fuzz: ' $state/fuzz.log | head -n 40 | sed 's/^/# soak: /'
 		r=$((r + 1))
 	done
 }
