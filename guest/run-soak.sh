@@ -208,7 +208,7 @@ if running; then
 	failed css "a worker did not stop within 300 s of the deadline" /dev/null
 fi
 
-programs=$(sed -n 's/.*programs=\([0-9]*\).*/\1/p' $state/fuzz.done 2>/dev/null | awk '{s+=$1} END {print s+0}')
+programs=$(sed -n 's/^@@FUZZ done n=\([0-9]*\).*/\1/p' $state/fuzz.done 2>/dev/null | awk '{s+=$1} END {print s+0}')
 echo "@@SELFTEST soak"
 echo "1..6"
 t=0
