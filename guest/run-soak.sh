@@ -172,8 +172,13 @@ css_worker() {
 }
 
 echo "@@SOAK start minutes=$min seed=$seed"
+# rig.soakfuzz=0 leaves the fuzzer out (make check's short soak: see
+# README, "Reliability", for why its subchannel is not always usable after
+# fuzzing under the storm)
+workers="fuzz stress life css"
+[ "${RIG_soakfuzz:-1}" = 0 ] && workers="stress life css"
 pids=
-for w in fuzz stress life css; do
+for w in $workers; do
 	${w}_worker &
 	pids="$pids $!"
 done
@@ -209,6 +214,7 @@ if running; then
 fi
 
 programs=$(sed -n 's/^@@FUZZ done n=\([0-9]*\).*/\1/p' $state/fuzz.done 2>/dev/null | awk '{s+=$1} END {print s+0}')
+rc=0
 echo "@@SELFTEST soak"
 echo "1..6"
 t=0
@@ -218,13 +224,19 @@ tap() {
 	bad=$(cat $state/$1.bad 2>/dev/null || echo 0)
 	if [ "$n" -lt "$3" ] || [ "$bad" -ge "$n" ]; then
 		echo "not ok $t soak: $2 # $n rounds, $bad failed"
+		rc=1
 	else
 		echo "ok $t soak: $2 # $n rounds, $bad failed under css events"
 	fi
 	[ -e $state/$1.fail ] && sed 's/^/# first failure: /' $state/$1.fail
 	return 0
 }
-tap fuzz "fuzzer on 0.0.0001 ($programs programs)" 1
+if [ "${RIG_soakfuzz:-1}" = 0 ]; then
+	t=$((t + 1))
+	echo "ok $t soak: fuzzer on 0.0.0001 # SKIP left out (rig.soakfuzz=0)"
+else
+	tap fuzz "fuzzer on 0.0.0001 ($programs programs)" 1
+fi
 tap stress "teardown races on 0.0.0002" 1
 tap life "bind, mdev, open, SENSE ID cycles on 0.0.0003" 1
 tap plug "hot unplug with an mdev, plug again on 0.0.0003" 1
@@ -235,9 +247,13 @@ for s in 0.0.0001 0.0.0002 0.0.0003; do
 	/rig/vfio_ccw_demo -s $s -n 3 -l 1 >$state/final-$s.log 2>&1 ||
 		{ ok=0; echo "# $s:"; tail -n 3 $state/final-$s.log | sed 's/^/# /'; }
 done
-[ $ok = 1 ] && [ "$found" = 0 ] && echo "ok $t soak: every subchannel usable, no splat" ||
+if [ $ok = 1 ] && [ "$found" = 0 ]; then
+	echo "ok $t soak: every subchannel usable, no splat"
+else
 	echo "not ok $t soak: every subchannel usable, no splat (splats: $found)"
+	rc=1
+fi
 n() { cat $state/$1.n 2>/dev/null || echo 0; }
 echo "@@SOAK done seconds=$(($(date +%s) - start)) fuzz_programs=$programs" \
 	"stress_rounds=$(n stress) lifecycles=$(n life) replugs=$(n plug) css_rounds=$(n css)"
-exit 0
+exit $rc
