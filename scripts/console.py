@@ -140,7 +140,7 @@ def judge(lines):
             verdict = "PASS" if m.group(1) == "ok" else "FAIL"
             detail = ""
             if m.group(3) == "SKIP":
-                verdict = "SKIP"
+                verdict, detail = "SKIP", line.split("# SKIP", 1)[1].strip()
             elif m.group(3) == "TODO" and verdict == "FAIL":
                 # a known failure, named by its TODO reason (TAP: not a
                 # failure); an "ok" with a TODO is an ordinary pass

@@ -78,14 +78,17 @@ class Judge(unittest.TestCase):
         self.assertIn("fsm_close", t["detail"])
 
     def test_todo_failure_is_a_skip_with_its_reason(self):
-        lines = ["@@RIG-START run=fuzz", "@@SELFTEST vfio_ccw_fuzz", "1..3",
+        lines = ["@@RIG-START run=fuzz", "@@SELFTEST vfio_ccw_fuzz", "1..4",
                  "ok 1 fuzz: a", "not ok 2 fuzz: b (3 coalesced) # TODO one IRB",
-                 "not ok 3 fuzz: c", "@@RIG-DONE rc=0", "@@RUNNER end=exit after=1"]
+                 "not ok 3 fuzz: c", "ok 4 soak: d # SKIP left out (why)",
+                 "@@RIG-DONE rc=0", "@@RUNNER end=exit after=1"]
         t = {x["name"]: x for x in console.judge(lines)["tests"]}
         self.assertEqual(t["fuzz: a"]["verdict"], "PASS")
         self.assertEqual(t["fuzz: b (3 coalesced)"]["verdict"], "SKIP")
         self.assertEqual(t["fuzz: b (3 coalesced)"]["detail"], "TODO: one IRB")
         self.assertEqual(t["fuzz: c"]["verdict"], "FAIL")
+        self.assertEqual(t["soak: d"]["verdict"], "SKIP")
+        self.assertEqual(t["soak: d"]["detail"], "left out (why)")
 
     def test_no_runner_line_is_not_a_pass(self):
         lines = console.read_lines(os.path.join(HERE, "logs", "demo-clean.log"))
