@@ -124,14 +124,15 @@ static inline void bind_vfio(const char *sch)
 }
 
 /*
- * Wait (bounded) until the ccw device under @sch is online. A subchannel
+ * Wait (bounded) until the ccw device under @sch is online (1), or time
+ * out (0); wait_ccw_online() fails the program on a timeout. A subchannel
  * given back to io_subchannel must not be taken away again before that:
  * virtio_ccw sets its device online asynchronously, and in 6.1 nothing
  * stops that from running on after io_subchannel_remove() has freed the
  * subchannel's I/O private data (a NULL dereference or a write to freed
  * memory in cio_start_key()).
  */
-static inline void wait_ccw_online(const char *sch, int timeout_ms)
+static inline int ccw_online_within(const char *sch, int timeout_ms)
 {
 	double deadline = now_us() + timeout_ms * 1e3;
 	char path[512];
@@ -147,14 +148,20 @@ static inline void wait_ccw_online(const char *sch, int timeout_ms)
 			snprintf(path, sizeof(path), CSS "/devices/%s/%s/online", sch, de->d_name);
 			if (access(path, R_OK) == 0 && sysfs_read_int(path) == 1) {
 				closedir(dir);
-				return;
+				return 1;
 			}
 		}
 		if (dir)
 			closedir(dir);
 		usleep(2000);
 	} while (now_us() < deadline);
-	fail("the ccw device under %s is not online after %d ms", sch, timeout_ms);
+	return 0;
+}
+
+static inline void wait_ccw_online(const char *sch, int timeout_ms)
+{
+	if (!ccw_online_within(sch, timeout_ms))
+		fail("the ccw device under %s is not online after %d ms", sch, timeout_ms);
 }
 
 static inline void unbind_vfio(const char *sch)
@@ -195,22 +202,30 @@ static inline int group_number(const char *uuid)
 	return atoi(slash ? slash + 1 : link);
 }
 
-static inline int irq_eventfd(struct rig_dev *d, unsigned int index)
+/* Signal eventfd @efd for the interrupts of @index (-1: none). 0 or -errno. */
+static inline int vfio_set_irq(int device, unsigned int index, int efd)
 {
 	char buf[sizeof(struct vfio_irq_set) + sizeof(int32_t)];
 	struct vfio_irq_set *set = (struct vfio_irq_set *)buf;
-	int efd = eventfd(0, EFD_CLOEXEC);
 
-	if (efd < 0)
-		fail("eventfd: %s", strerror(errno));
 	set->argsz = sizeof(buf);
 	set->flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
 	set->index = index;
 	set->start = 0;
 	set->count = 1;
 	memcpy(set->data, &efd, sizeof(int32_t));
-	if (ioctl(d->device, VFIO_DEVICE_SET_IRQS, set))
-		fail("VFIO_DEVICE_SET_IRQS(%u): %s", index, strerror(errno));
+	return ioctl(device, VFIO_DEVICE_SET_IRQS, set) ? -errno : 0;
+}
+
+static inline int irq_eventfd(struct rig_dev *d, unsigned int index)
+{
+	int efd = eventfd(0, EFD_CLOEXEC), ret;
+
+	if (efd < 0)
+		fail("eventfd: %s", strerror(errno));
+	ret = vfio_set_irq(d->device, index, efd);
+	if (ret)
+		fail("VFIO_DEVICE_SET_IRQS(%u): %s", index, strerror(-ret));
 	return efd;
 }
 
@@ -240,24 +255,34 @@ static inline void vfio_group_setup(const char *uuid, int *container, int *group
 		fail("VFIO_SET_IOMMU(TYPE1v2): %s", strerror(errno));
 }
 
+/* @size bytes of fresh anonymous memory, faulted in, DMA-mapped at DMA_IOVA. */
+static inline uint8_t *dma_map_at_iova(int container, size_t size)
+{
+	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
+	uint8_t *mem;
+
+	mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED)
+		fail("mmap: %s", strerror(errno));
+	memset(mem, 0, size);
+	map.vaddr = (uintptr_t)mem;
+	map.iova = DMA_IOVA;
+	map.size = size;
+	map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
+	if (ioctl(container, VFIO_IOMMU_MAP_DMA, &map))
+		fail("VFIO_IOMMU_MAP_DMA: %s", strerror(errno));
+	return mem;
+}
+
 /* Container + group + device fd with TYPE1v2 and one DMA-mapped page. */
 static inline void vfio_open(struct rig_dev *d, const char *uuid)
 {
 	struct vfio_region_info region = { .argsz = sizeof(region) };
-	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
 
 	d->uuid = uuid;
 	d->io_efd = d->req_efd = -1;
 	vfio_group_setup(uuid, &d->container, &d->group);
-	d->dma = mmap(NULL, DMA_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (d->dma == MAP_FAILED)
-		fail("mmap: %s", strerror(errno));
-	map.vaddr = (uintptr_t)d->dma;
-	map.iova = DMA_IOVA;
-	map.size = DMA_SIZE;
-	map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
-	if (ioctl(d->container, VFIO_IOMMU_MAP_DMA, &map))
-		fail("VFIO_IOMMU_MAP_DMA: %s", strerror(errno));
+	d->dma = dma_map_at_iova(d->container, DMA_SIZE);
 	d->device = ioctl(d->group, VFIO_GROUP_GET_DEVICE_FD, uuid);
 	if (d->device < 0)
 		fail("VFIO_GROUP_GET_DEVICE_FD: %s", strerror(errno));

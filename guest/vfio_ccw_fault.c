@@ -289,36 +289,10 @@ struct vdev {
 
 static void vdev_group(struct vdev *d)
 {
-	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
-
 	memset(d, 0, sizeof(*d));
 	d->device = d->io_efd = -1;
 	vfio_group_setup(uuid, &d->container, &d->group);
-	d->dma = mmap(NULL, FAULT_DMA_SIZE, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (d->dma == MAP_FAILED)
-		fail("mmap: %s", strerror(errno));
-	memset(d->dma, 0, FAULT_DMA_SIZE);	/* fault the pages in */
-	map.vaddr = (uintptr_t)d->dma;
-	map.iova = DMA_IOVA;
-	map.size = FAULT_DMA_SIZE;
-	map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
-	if (ioctl(d->container, VFIO_IOMMU_MAP_DMA, &map))
-		fail("VFIO_IOMMU_MAP_DMA: %s", strerror(errno));
-}
-
-static int set_irq(int device, unsigned int index, int efd)
-{
-	char buf[sizeof(struct vfio_irq_set) + sizeof(int32_t)];
-	struct vfio_irq_set *set = (struct vfio_irq_set *)buf;
-
-	set->argsz = sizeof(buf);
-	set->flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
-	set->index = index;
-	set->start = 0;
-	set->count = 1;
-	memcpy(set->data, &efd, sizeof(int32_t));
-	return ioctl(device, VFIO_DEVICE_SET_IRQS, set) ? -errno : 0;
+	d->dma = dma_map_at_iova(d->container, FAULT_DMA_SIZE);
 }
 
 /* After GET_DEVICE_FD: region offsets and the I/O eventfd. */
@@ -337,7 +311,7 @@ static void vdev_setup(struct vdev *d)
 	d->io_efd = eventfd(0, EFD_CLOEXEC);
 	if (d->io_efd < 0)
 		fail("eventfd: %s", strerror(errno));
-	must(set_irq(d->device, VFIO_CCW_IO_IRQ_INDEX, d->io_efd), "SET_IRQS(io)");
+	must(vfio_set_irq(d->device, VFIO_CCW_IO_IRQ_INDEX, d->io_efd), "SET_IRQS(io)");
 }
 
 static void vdev_close_device(struct vdev *d)
@@ -740,7 +714,7 @@ static void op_set_irqs(unsigned int index, const char *name)
 		}
 		r.sites = n;
 		record(&r, n, ret);
-		if (set_irq(d.device, index, fd))
+		if (vfio_set_irq(d.device, index, fd))
 			problem(&r, n, "SET_IRQS after the fault failed");
 		if (r.problems > 20)
 			break;

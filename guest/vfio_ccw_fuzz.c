@@ -1274,10 +1274,6 @@ static int fresh_sense_id(const char *sch)
 
 static int give_back(const char *sch)
 {
-	char path[512];
-	struct dirent *de;
-	double deadline = now_us() + 30e6;
-	DIR *dir;
 	int ret;
 
 	ret = sysfs_write(sch, CSS "/drivers/vfio_ccw/unbind");
@@ -1291,23 +1287,10 @@ static int give_back(const char *sch)
 		printf("fuzz: giving %s back to io_subchannel: %s\n", sch, strerror(-ret));
 		return 0;
 	}
-	do {
-		snprintf(path, sizeof(path), CSS "/devices/%s", sch);
-		dir = opendir(path);
-		while (dir && (de = readdir(dir))) {
-			if (strncmp(de->d_name, "0.", 2) || strlen(de->d_name) > 16)
-				continue;
-			snprintf(path, sizeof(path), CSS "/devices/%s/%s/online", sch, de->d_name);
-			if (access(path, R_OK) == 0 && sysfs_read_int(path) == 1) {
-				closedir(dir);
-				printf("fuzz: %s is back under io_subchannel, online\n", sch);
-				return 1;
-			}
-		}
-		if (dir)
-			closedir(dir);
-		usleep(10000);
-	} while (now_us() < deadline);
+	if (ccw_online_within(sch, 30000)) {
+		printf("fuzz: %s is back under io_subchannel, online\n", sch);
+		return 1;
+	}
 	printf("fuzz: the ccw device under %s is not online 30 s after the give-back\n", sch);
 	return 0;
 }
