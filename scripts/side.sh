@@ -3,6 +3,8 @@
 # same time, with the same kernel arguments (the same seeds), and compare.
 #   side.sh PROFILE [KERNEL_ARGS]      (make fuzz, make fault, make soak)
 #   TREES="series base" (default) or one of them
+#   TIMEOUT=S: the guest's deadline instead of the profile's (make fuzz
+#   and make soak scale it with the work asked for)
 # Each boot is one host thread (TCG, thread=single), so the two run side by
 # side on two cores. The series' run must pass; the base's result is
 # reported, not judged: the base is what the series fixes. The comparison
@@ -11,6 +13,8 @@
 [ $# -ge 1 ] || die "usage: side.sh PROFILE [KERNEL_ARGS]"
 profile=$1 args=${2:-}
 trees=${TREES:-series base}
+case ${TIMEOUT:-} in '' | *[!0-9]*) tmo=() ;; *) tmo=(--timeout "$TIMEOUT") ;; esac
+[ -z "${TIMEOUT:-}" ] || [ ${#tmo[@]} -gt 0 ] || die "TIMEOUT='$TIMEOUT' is not a number of seconds"
 python3 "$ROOT/scripts/profiles.py" get "$profile" run >/dev/null ||
 	die "no guest profile '$profile' (scripts/profiles.py list)"
 "$ROOT/scripts/deps.sh"
@@ -26,7 +30,7 @@ declare -A pid=() rc=()
 for t in $trees; do
 	log=$LOGS/$profile-$t.log
 	say "==> $profile on the $t debug kernel${args:+ ($args)} (log: ${log#"$ROOT"/})"
-	"$ROOT/scripts/boot.sh" run "$profile" "$t" "$log" ${args:+--append "$args"} \
+	"$ROOT/scripts/boot.sh" run "$profile" "$t" "$log" ${args:+--append "$args"} "${tmo[@]}" \
 		>"${log%.log}.out" 2>&1 &
 	pid[$t]=$!
 done
