@@ -1067,6 +1067,7 @@ static void run_program(void)
 	uint32_t w0 = 0, w2 = 0, sw0;
 	long got = 0, inter = 0, need_min = 0, need_max = 0, stray;
 	int start_ok = 0, start_may_be_absorbed = 0, seen_last = 0, i, ret;
+	int async_accepted = 0;
 	uint32_t last_fc = 0;
 	ssize_t wr;
 
@@ -1123,6 +1124,7 @@ static void run_program(void)
 		ret = async_cmd(P.async[i]);
 		if (ret != 1)
 			continue;
+		async_accepted++;
 		need_min++;
 		need_max++;
 		last_fc = P.async[i] == VFIO_CCW_ASYNC_CMD_HSCH ? FC_HALT : FC_CLEAR;
@@ -1189,7 +1191,11 @@ static void run_program(void)
 		dump_program("stray interrupt");
 		return;
 	}
-	if (start_ok && got == 0 && P.nasync == 0 && P.may_suspend) {
+	/*
+	 * Only an accepted halt or clear ends a suspended program: one the
+	 * driver refused (a bad command) leaves it suspended.
+	 */
+	if (start_ok && got == 0 && !async_accepted && P.may_suspend) {
 		/* it may be suspended: the subchannel says so, and a clear ends it */
 		if (schib_scsw(&sw0) || !(sw0 & AC_SUSP)) {
 			lost("no interrupt and the subchannel is not suspended");
@@ -1230,7 +1236,8 @@ static void run_program(void)
 		}
 	}
 	/* a suspended program that was halted or cleared: nothing left over */
-	if (start_ok && P.may_suspend && P.nasync && !schib_scsw(&sw0) && (sw0 & AC_SUSP)) {
+	if (start_ok && P.may_suspend && async_accepted && !schib_scsw(&sw0) &&
+	    (sw0 & AC_SUSP)) {
 		st.suspended++;
 		if (async_cmd(VFIO_CCW_ASYNC_CMD_CSCH) != 1 ||
 		    !read_irqs(WAIT_MS, &w0, &w2, &inter))
