@@ -3,13 +3,14 @@
 # `make check` runs every gate and ends with "N passed, N failed".
 # Variables: TREE=series|base (kernel the guest tests run on, check/stress),
 # FORCE=1 (reset build/linux to patches/), BASE_OVERRIDE=1 (other base),
-# STRESS_RUNS=N, JOBS=N. fuzz, fault, soak: base and series side by side
-# (TREES=series for one; FUZZ_SEED, FUZZ_COUNT, SOAK_MINUTES); kcsan: the
-# data-race kernel. Runs write only under build/; `make results` publishes
+# STRESS_RUNS=N, JOBS=N. fuzz, storm, fault, soak: base and series side by
+# side (TREES=series for one; FUZZ_SEED, FUZZ_COUNT, STORM_SEEDS=3:4:5,
+# SOAK_MINUTES); kcsan: the data-race kernel. Runs write only under
+# build/; `make results` publishes
 # what they measured into README.md (PUBLISH="demo check" for some).
 SHELL := /bin/bash
 .DEFAULT_GOAL := demo
-.PHONY: demo check test-rig tree export range-diff bench stress fuzz fault soak kcsan results deps clean help
+.PHONY: demo check test-rig tree export range-diff bench stress fuzz storm fault soak kcsan results deps clean help
 
 demo:
 	@scripts/demo.sh
@@ -34,6 +35,8 @@ FUZZ_N = $(or $(FUZZ_COUNT),20000)
 SOAK_M = $(or $(SOAK_MINUTES),30)
 fuzz:
 	@TIMEOUT=$$(( 900 + $(FUZZ_N) / 10 )) scripts/side.sh fuzz "rig.seed=$(or $(FUZZ_SEED),1) rig.count=$(FUZZ_N)"
+storm:
+	@scripts/side.sh storm "rig.seeds=$(or $(STORM_SEEDS),3:4:5) rig.count=$(or $(FUZZ_COUNT),500)"
 fault:
 	@scripts/side.sh fault
 soak:

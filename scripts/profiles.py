@@ -72,6 +72,9 @@ PROFILES = {
     # `make fault`: every allocation of bind, mdev create, open and
     # channel-program translation made to fail in turn (fail-nth).
     "fault": dict(_CHECK, run="fault", devices=2, timeout=1800),
+    # `make storm`: the fuzzer on 0.0.0001 while its channel path is varied
+    # off and on every few ms (rig.seeds, rig.count programs each).
+    "storm": dict(_CHECK, run="storm", devices=2, timeout=3600),
     # `make soak`: everything at once for rig.minutes, on the debug kernel.
     "soak": dict(_CHECK, run="soak", devices=4, timeout=3000),
     # the selftests and the stress run on the KCSAN kernel
