@@ -36,7 +36,9 @@
 export PATH=$PATH:/usr/bin:/usr/sbin
 export LD_LIBRARY_PATH=/lib/s390x-linux-gnu:/usr/lib/s390x-linux-gnu
 dir=/tmp/client
-mkdir -p $dir /dev/shm /etc/mdevctl.d
+# /etc/mdevctl.d/scripts.d/{callouts,notifiers}: directories the mdevctl
+# package ships (dpkg creates them); mdevctl refuses to run without them.
+mkdir -p $dir /dev/shm /etc/mdevctl.d/scripts.d/callouts /etc/mdevctl.d/scripts.d/notifiers
 mount -t tmpfs tmpfs /dev/shm 2>/dev/null
 dbf=/sys/kernel/debug/s390dbf/vfio_ccw_trace
 css=/sys/bus/css
@@ -79,9 +81,9 @@ alive() {
 
 # waitpid_bounded PID SECONDS: 0 once PID has exited, 1 at the deadline
 waitpid_bounded() {
-	t0=$(now)
+	wp0=$(now)
 	while alive "$1"; do
-		awk -v a="$t0" -v b="$(now)" -v m="$2" 'BEGIN { exit !(b - a >= m) }' && return 1
+		awk -v a="$wp0" -v b="$(now)" -v m="$2" 'BEGIN { exit !(b - a >= m) }' && return 1
 		sleep 0.2
 	done
 	wait "$1" 2>/dev/null
@@ -90,8 +92,8 @@ waitpid_bounded() {
 
 # online_within SCH SECONDS: the ccw device under SCH is online again
 online_within() {
-	t0=$(date +%s)
-	while [ $(($(date +%s) - t0)) -lt "$2" ]; do
+	ow0=$(date +%s)
+	while [ $(($(date +%s) - ow0)) -lt "$2" ]; do
 		for c in "$css/devices/$1"/0.*.*; do
 			[ -e "$c/online" ] && [ "$(cat "$c/online")" = 1 ] && return 0
 		done
@@ -100,21 +102,26 @@ online_within() {
 	return 1
 }
 
+# rng_snap: the hw_random sources now (before a give-back)
+hr=/sys/class/misc/hw_random
+rng_snap() { tr ' ' '\n' <$hr/rng_available | grep . | sort >$dir/rng.before; }
 # works SCH: the subchannel is back under io_subchannel, its ccw device
-# online (virtio_ccw's SENSE ID and virtio handshake ran through it) and
-# the virtio-rng behind it, the newest hw_random source, gives 16 bytes.
+# online (virtio_ccw's SENSE ID and virtio handshake ran through it), and
+# the hw_random source its virtio-rng registered (the one rng_snap did not
+# see) gives 16 bytes read through /dev/hwrng.
 works() {
 	[ "$(drv "$1")" = io_subchannel ] || { note "$1 is under '$(drv "$1")', not io_subchannel"; return 1; }
 	online_within "$1" $ONLINE || { note "the ccw device under $1 is not online ${ONLINE} s after the give-back"; return 1; }
-	hr=/sys/class/misc/hw_random
-	newest=$(tr ' ' '\n' <$hr/rng_available | grep virtio_rng | sort -t. -k2 -n | tail -n1)
-	if [ -n "$newest" ] && echo "$newest" >$hr/rng_current 2>/dev/null; then
-		n=$(timeout 30 dd if=/dev/hwrng bs=16 count=1 2>/dev/null | wc -c)
-		[ "$n" = 16 ] || { note "reading /dev/hwrng through $newest gave $n bytes, not 16"; return 1; }
-		note "$1: online under io_subchannel, 16 bytes from $newest"
-	else
-		note "$1: online under io_subchannel (no hw_random source to select)"
-	fi
+	wk0=$(date +%s) new=
+	while [ -z "$new" ] && [ $(($(date +%s) - wk0)) -lt $ONLINE ]; do
+		new=$(tr ' ' '\n' <$hr/rng_available | grep . | sort | grep -vxF -f $dir/rng.before | head -n1)
+		[ -n "$new" ] || sleep 0.2
+	done
+	[ -n "$new" ] || { note "$1: online, but its virtio-rng registered no new hw_random source within ${ONLINE} s"; return 1; }
+	echo "$new" >$hr/rng_current || { note "$1: cannot select $new as rng_current"; return 1; }
+	n=$(timeout 30 dd if=/dev/hwrng bs=16 count=1 2>/dev/null | wc -c)
+	[ "$n" = 16 ] || { note "$1: reading /dev/hwrng through $new gave $n bytes, not 16"; return 1; }
+	note "$1: online under io_subchannel, 16 bytes from its $new"
 }
 
 mdev_create() { # mdev_create SCH UUID
@@ -144,18 +151,18 @@ qemu_start() {
 	catpid=$!
 	exec 7<>"$q.qmp.in"
 	echo '{"execute":"qmp_capabilities"}' >&7
-	t0=$(now)
+	up0=$(now)
 	qmp_wait '"return"' $QEMU_UP || { qemu_dump; return 1; }
-	note "$name: QEMU (pid $qpid) up with $s's mdev $u open after $(since "$t0") s"
+	note "$name: QEMU (pid $qpid) up with $s's mdev $u open after $(since "$up0") s"
 }
 # qmp_wait PATTERN SECONDS: PATTERN in QMP's output (replies and events)
 # while QEMU lives; 1 at the deadline or when QEMU is gone
 qmp_wait() {
-	t0=$(date +%s)
+	qw0=$(date +%s)
 	while :; do
 		grep -q "$1" "$q.events" && return 0
 		alive $qpid || { note "QEMU (pid $qpid) exited before QMP said $1"; return 1; }
-		[ $(($(date +%s) - t0)) -ge "$2" ] && { note "QMP did not say $1 within $2 s"; return 1; }
+		[ $(($(date +%s) - qw0)) -ge "$2" ] && { note "QMP did not say $1 within $2 s"; return 1; }
 		sleep 0.5
 	done
 }
@@ -177,11 +184,14 @@ qemu_stop() {
 
 # dbf_count SCH: "STARTED REFUSED IRQS" from the vfio_ccw s390dbf trace:
 # each start is three entries (stIO, the subchannel, its condition code as
-# a 4-byte int), each interrupt two (IRQ, the subchannel).
+# a 4-byte int), each interrupt two (IRQ, the subchannel). A line is the
+# header (area, time, level, exception, cpu, caller: 6 fields), the 16
+# bytes of the entry in hex, "|" and the same in ASCII: the condition code
+# is the 4th byte, field 10.
 dbf_count() {
 	awk -v dev="$1" '
 	{ i = index($0, "| "); a = substr($0, i + 2); h = substr($0, 1, i - 1) }
-	st == 2 { n = split(h, f, " "); if (f[n] == "00") ok++; else bad++; st = 0; next }
+	st == 2 { split(h, f, " "); if (f[10] == "00") ok++; else bad++; st = 0; next }
 	st == 1 { st = index(a, dev) == 1 ? 2 : 0; next }
 	irq == 1 { if (index(a, dev) == 1) irqs++; irq = 0; next }
 	index(a, "stIO") == 1 { st = 1; next }
@@ -195,7 +205,7 @@ $(dbf_count "$1")
 EOF
 }
 dbf_reset() {
-	echo 6 >$dbf/level && echo 256 >$dbf/pages && echo - >$dbf/flush
+	echo 6 >$dbf/level && echo - >$dbf/flush
 }
 
 # released NAME DMESG0: QEMU's request notifier ran (DEVICE_DELETED on QMP)
@@ -296,6 +306,7 @@ u3=$(uuid) ok=0
 m=$(dmesg_mark)
 if mdev_create $S2 "$u3" && qemu_start held $S2 "$u3" -S; then
 	t0=$(now)
+	rng_snap
 	if bind $S2 io_subchannel; then
 		note "unbind_while_held: $S2 unbound from vfio_ccw and probed by io_subchannel after $(since "$t0") s"
 		[ ! -e "$mdevs/$u3" ] && released unbind_while_held "$m" && works $S2 &&
@@ -319,21 +330,27 @@ echo "# RUN sigkill_in_flight ..."
 u4=$(uuid) ok=0
 m=$(dmesg_mark)
 if dbf_reset && mdev_create $S3 "$u4" && qemu_start kill $S3 "$u4"; then
+	# the first start in the trace, polled every 20 ms (the trace holds
+	# only this subchannel's entries since dbf_reset); then SIGKILL
 	t0=$(date +%s) started=0
 	while [ $(($(date +%s) - t0)) -lt $FW_DONE ] && alive $qpid; do
-		dbf_read $S3
-		[ "$d_ok" -ge 1 ] && { started=1; break; }
-		sleep 0.2
+		grep -q '| stIO' $dbf/hex_ascii && { started=1; break; }
+		sleep 0.02
 	done
 	kill -9 $qpid 2>/dev/null
 	dbf_read $S3
-	note "sigkill_in_flight: SIGKILL with $d_ok program(s) started and $d_irq interrupt(s) on $S3"
+	if [ "$d_ok" -gt "$d_irq" ]; then
+		note "sigkill_in_flight: SIGKILL with $d_ok program(s) started and $d_irq interrupt(s) on $S3: a program in flight"
+	else
+		note "sigkill_in_flight: SIGKILL with $d_ok program(s) started and $d_irq interrupt(s) on $S3: every started program already had its interrupt (the outer QEMU ends a program inside SSCH)"
+	fi
 	if [ $started = 1 ] && waitpid_bounded $qpid 60; then
 		t0=$(now)
 		(echo 1 >"$mdevs/$u4/remove") &
 		rpid=$!
 		if waitpid_bounded $rpid $RELEASE && [ ! -e "$mdevs/$u4" ]; then
 			note "sigkill_in_flight: mdev removed after $(since "$t0") s"
+			rng_snap
 			bind $S3 io_subchannel && works $S3 && ok=1
 		else
 			note "sigkill_in_flight: the mdev of the killed QEMU is not removed within ${RELEASE} s"
@@ -375,17 +392,17 @@ u5=$(uuid) ok=1
 m=$(dmesg_mark)
 bad() { note "mdevctl_lscss: $*"; ok=0; }
 # in_vfio_list SCH: lscss --vfio lists SCH
-in_vfio_list() { lscss --vfio 2>&1 | tee $dir/lscss.out | grep -q "${1##*.}"; }
+in_vfio_list() { lscss --vfio 2>&1 | tee $dir/lscss.out | grep -qE "(^| )$1 "; }
 bind $S1 io_subchannel || bad "$S1 not back under io_subchannel"
 note "lscss with $S1 under io_subchannel:"
 lscss 2>&1 | sed 's/^/#   /'
-lscss 2>&1 | grep -q "${S1##*.}" || bad "lscss does not list $S1"
+lscss 2>&1 | grep -qE "^$S1 +$S1 " || bad "lscss does not list $S1"
 in_vfio_list $S1 && bad "lscss --vfio lists $S1 under io_subchannel"
 bind $S1 vfio_ccw || bad "$S1 not bound to vfio_ccw"
 in_vfio_list $S1 || bad "lscss --vfio does not list $S1 bound to vfio_ccw"
 note "lscss --vfio with $S1 under vfio_ccw:"
 sed 's/^/#   /' $dir/lscss.out
-mc() { # mc ARGS: one mdevctl command, its output shown
+mc() { # mc ARGS: one mdevctl command, its output shown and left in $out
 	note "mdevctl $*"
 	r=0
 	out=$(timeout 60 mdevctl "$@" 2>&1) || r=$?
@@ -395,14 +412,17 @@ mc() { # mc ARGS: one mdevctl command, its output shown
 }
 mc define --uuid "$u5" --parent $S1 --type vfio_ccw-io
 [ -f "/etc/mdevctl.d/$S1/$u5" ] || bad "no /etc/mdevctl.d/$S1/$u5 after define"
-mc list --defined | grep -q "$u5" || bad "mdevctl list --defined does not show $u5"
+mc list --defined
+echo "$out" | grep -q "$u5" || bad "mdevctl list --defined does not show $u5"
 mc start --uuid "$u5"
 [ -d "$mdevs/$u5" ] || bad "no $mdevs/$u5 after start"
-mc list | grep -q "$u5" || bad "mdevctl list does not show $u5 active"
+mc list
+echo "$out" | grep -q "$u5" || bad "mdevctl list does not show $u5 active"
 mc stop --uuid "$u5"
 [ -e "$mdevs/$u5" ] && bad "$mdevs/$u5 still there after stop"
 mc undefine --uuid "$u5"
 [ -e "/etc/mdevctl.d/$S1/$u5" ] && bad "/etc/mdevctl.d/$S1/$u5 still there after undefine"
+rng_snap
 bind $S1 io_subchannel || bad "$S1 not back under io_subchannel"
 in_vfio_list $S1 && bad "lscss --vfio still lists $S1"
 works $S1 || bad "$S1 does not work under io_subchannel"
