@@ -393,7 +393,12 @@ m=$(dmesg_mark)
 bad() { note "mdevctl_lscss: $*"; ok=0; }
 # in_vfio_list SCH: lscss --vfio lists SCH
 in_vfio_list() { lscss --vfio 2>&1 | tee $dir/lscss.out | grep -qE "(^| )$1 "; }
+# io_subchannel brings the ccw device online asynchronously (its SENSE ID
+# and the virtio handshake; on the base the css slow path takes seconds
+# more): lscss runs once the device works
+rng_snap
 bind $S1 io_subchannel || bad "$S1 not back under io_subchannel"
+works $S1 || bad "$S1 does not work under io_subchannel"
 note "lscss with $S1 under io_subchannel:"
 lscss 2>&1 | sed 's/^/#   /'
 lscss 2>&1 | grep -qE "^$S1 +$S1 " || bad "lscss does not list $S1"
