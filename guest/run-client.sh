@@ -45,7 +45,9 @@ css=/sys/bus/css
 mdevs=/sys/bus/mdev/devices
 # bounds, in seconds (the debug kernel under TCG runs nested TCG)
 QEMU_UP=600 FW_DONE=1500 RELEASE=90 ONLINE=60
-splat='BUG:|WARNING:|Oops|KASAN:|INFO: possible|INFO: task .* blocked|ODEBUG:|list_(add|del) corruption|Unable to handle kernel|DEBUG_LOCKS_WARN_ON'
+# what scripts/console.py calls a splat (its judge also fails the test a
+# splat is printed in; this makes the test's own result say so)
+splat='BUG:|WARNING:|Oops|Kernel panic|KASAN:|UBSAN:|INFO: possible|INFO: task .* blocked|INFO: trying to register non-static key|ODEBUG:|list_(add|del) corruption|Unable to handle kernel|DEBUG_LOCKS_WARN_ON|rcu: INFO: .* self-detected stall|rcu_.* detected stalls?|general protection fault|Internal error:|kmemleak: .*(new suspected|unreferenced)'
 
 note() { echo "# $*"; }
 now() { cut -d' ' -f1 /proc/uptime; }
