@@ -3,14 +3,14 @@
 # `make check` runs every gate and ends with "N passed, N failed".
 # Variables: TREE=series|base (kernel the guest tests run on, check/stress),
 # FORCE=1 (reset build/linux to patches/), BASE_OVERRIDE=1 (other base),
-# STRESS_RUNS=N, JOBS=N. fuzz, storm, fault, soak: base and series side by
-# side (TREES=series for one; FUZZ_SEED, FUZZ_COUNT, STORM_SEEDS=3:4:5,
-# SOAK_MINUTES); kcsan: the data-race kernel. Runs write only under
-# build/; `make results` publishes
-# what they measured into README.md (PUBLISH="demo check" for some).
+# STRESS_RUNS=N, JOBS=N. fuzz, storm, fault, soak, client (nested QEMU,
+# mdevctl, lscss): base and series side by side (TREES=series for one;
+# FUZZ_SEED, FUZZ_COUNT, STORM_SEEDS=3:4:5, SOAK_MINUTES); kcsan: the
+# data-race kernel. Runs write only under build/; `make results` publishes
+# into README.md (PUBLISH=...).
 SHELL := /bin/bash
 .DEFAULT_GOAL := demo
-.PHONY: demo check test-rig tree export range-diff bench stress fuzz storm fault soak kcsan results deps clean help
+.PHONY: demo check test-rig tree export range-diff bench stress fuzz storm fault soak client kcsan results deps clean help
 
 demo:
 	@scripts/demo.sh
@@ -41,6 +41,9 @@ fault:
 	@scripts/side.sh fault
 soak:
 	@TIMEOUT=$$(( 1200 + $(SOAK_M) * 60 )) scripts/side.sh soak "rig.seed=$(or $(FUZZ_SEED),1) rig.minutes=$(SOAK_M)"
+client:
+	@scripts/deps.sh client
+	@scripts/side.sh client
 kcsan:
 	@scripts/kcsan.sh
 results:

@@ -41,7 +41,8 @@ kernel)
 build)
 	# shellcheck disable=SC2086
 	"$ROOT/scripts/build.sh" "$src" "$name" "$P_configs" $P_targets >/dev/null
-	initrd=$("$ROOT/scripts/guest.sh" "$o" "$gdir")
+	# The build names extra guest userland (client: nested QEMU, mdevctl).
+	initrd=$(GUEST_BUILD=$P_build "$ROOT/scripts/guest.sh" "$o" "$gdir")
 	printf '%s\n%s\n' "$o" "$initrd"
 	;;
 run)

@@ -1,7 +1,68 @@
 #!/usr/bin/env bash
 # Install what the rig needs from Debian, or say exactly what is missing.
 # Usage: scripts/deps.sh [check|install]   (default: install when root)
+#        scripts/deps.sh client            also the s390x userland of
+#                                          `make client` (build/dl/client)
 . "$(dirname "$0")/lib.sh"
+
+# `make client` runs Debian's own s390x QEMU, mdevctl and lscss inside the
+# guest: their .debs go to build/dl/client (about 60 MB), fetched only when
+# asked for. The roots are named here; the shared libraries they need are
+# resolved from the archive's dependencies (the lib*/zlib1g packages among
+# them, followed recursively: not qemu-system-common, udev, debconf and the
+# rest of a full install, which the guest does not run). scripts/guest.sh
+# then checks that every DT_NEEDED of every binary it packs is present.
+# s390-tools is used for lscss (a bash script) and qemu-system-data for the
+# firmware s390-ccw.img only: their own dependencies are not followed.
+CLIENT_ROOTS="qemu-system-misc:s390x bash:s390x mdevctl:s390x"
+CLIENT_LEAVES="s390-tools:s390x qemu-system-data"
+client_resolve() {
+	# shellcheck disable=SC2086 # word lists
+	apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
+		--no-breaks --no-replaces --no-enhances $CLIENT_ROOTS |
+		awk -v roots="$CLIENT_ROOTS" '
+		/^[^ ]/ { cur = $1; next }
+		/^ [ |](Pre)?Depends: [^<]/ { dep[cur] = dep[cur] " " $2 }
+		END {
+			n = split(roots, q, " ")
+			for (i = 1; i <= n; i++) { want[q[i]] = 1 }
+			for (i = 1; i <= n; i++) {
+				k = split(dep[q[i]], d, " ")
+				for (j = 1; j <= k; j++)
+					if (d[j] ~ /^(lib|zlib1g)[^ ]*:s390x$/ && !(d[j] in want)) {
+						want[d[j]] = 1; q[++n] = d[j]
+					}
+			}
+			for (p in want) print p
+		}' | sort
+}
+client_debs() {
+	local dir=$BUILD/dl/client p name missing=()
+	mkdir -p "$dir"
+	if [ ! -s "$dir/packages.txt" ]; then
+		step "resolve the s390x client packages" "$LOGS/deps-client-resolve.log" bash -c "
+			dpkg --print-foreign-architectures | grep -qx s390x ||
+				{ echo 'dpkg has no s390x architecture: dpkg --add-architecture s390x; apt-get update'; exit 1; }
+			$(declare -f client_resolve); CLIENT_ROOTS='$CLIENT_ROOTS'
+			{ client_resolve; printf '%s\n' $CLIENT_LEAVES; } >'$dir/packages.txt.tmp' &&
+			grep -qx libc6:s390x '$dir/packages.txt.tmp' &&
+			mv '$dir/packages.txt.tmp' '$dir/packages.txt'" ||
+			die "could not resolve the client packages (see $LOGS/deps-client-resolve.log)"
+	fi
+	while read -r p; do
+		name=${p%:*}
+		compgen -G "$dir/${name}_*.deb" >/dev/null || missing+=("$p")
+	done <"$dir/packages.txt"
+	[ ${#missing[@]} -eq 0 ] && return 0
+	step "download ${#missing[@]} s390x client package(s)" "$LOGS/deps-client.log" bash -c "
+		cd '$dir' && apt-get download ${missing[*]}" ||
+		die "could not download the client packages ${missing[*]} (see $LOGS/deps-client.log)"
+}
+if [ "${1:-}" = client ]; then
+	"$0" install
+	client_debs
+	exit 0
+fi
 
 # command-or-file  package
 NEEDS=(

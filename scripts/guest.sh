@@ -53,6 +53,47 @@ if [ -d "$st/vfio" ]; then
 	done < <(find "$out/kselftest" -type f -perm -u+x -path '*vfio*')
 fi
 
+# The client build (make client) also carries Debian's s390x QEMU, mdevctl
+# and lscss (from build/dl/client, scripts/deps.sh client): the programs,
+# every shared library their DT_NEEDED entries reach (checked: a missing
+# one stops the build, naming it), the dynamic loader and QEMU's s390x
+# firmware. Only these files, not whole packages: the image stays small.
+if [ "${GUEST_BUILD:-}" = client ] && [ $arch = s390 ]; then
+	dl=$BUILD/dl/client
+	[ -s "$dl/packages.txt" ] || die "no client packages in $dl (run scripts/deps.sh client)"
+	croot=$out/client
+	rm -rf "$croot"
+	mkdir -p "$croot"
+	while read -r p; do
+		deb=$(compgen -G "$dl/${p%:*}_*.deb" | head -n1) ||
+			die "$p is in $dl/packages.txt but not downloaded (run scripts/deps.sh client)"
+		dpkg-deb -x "$deb" "$croot" || die "could not unpack $deb"
+	done <"$dl/packages.txt"
+	libdirs=(lib/s390x-linux-gnu usr/lib/s390x-linux-gnu)
+	todo=(usr/bin/qemu-system-s390x usr/bin/mdevctl sbin/lscss bin/bash)
+	done_=" "
+	while [ ${#todo[@]} -gt 0 ]; do
+		f=${todo[0]}
+		todo=("${todo[@]:1}")
+		case $done_ in *" $f "*) continue ;; esac
+		done_="$done_$f "
+		[ -e "$croot/$f" ] || die "client userland: $f is not in the unpacked packages of $dl"
+		files+=("$(readlink -f "$croot/$f"):/$f")
+		while read -r so; do
+			hit=
+			for d in "${libdirs[@]}"; do
+				[ -e "$croot/$d/$so" ] && { hit=$d/$so; break; }
+			done
+			[ -n "$hit" ] || die "client userland: $f needs $so, which no package in $dl/packages.txt provides"
+			todo+=("$hit")
+		done < <(${cross}readelf -d "$croot/$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+	done
+	[ -e "$croot/lib/s390x-linux-gnu/ld64.so.1" ] || die "client userland: no ld64.so.1 in libc6:s390x"
+	files+=("$(readlink -f "$croot/lib/s390x-linux-gnu/ld64.so.1"):/lib/ld64.so.1"
+		"$croot/usr/share/qemu/s390-ccw.img:/usr/share/qemu/s390-ccw.img")
+	say "client userland: ${done_// /$'\n'}" 2>>"$log"
+fi
+
 bb=$(find "$BUILD/dl" -maxdepth 1 -name "busybox-static_*_$debarch.deb" | head -n1)
 [ -n "$bb" ] || die "no busybox-static for $debarch in $BUILD/dl (run scripts/deps.sh)"
 rm -rf "$out/bb"

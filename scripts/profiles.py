@@ -28,6 +28,9 @@ BUILDS = {
     # KCSAN excludes KASAN: the data-race kernel is a build of its own.
     "kcsan": dict(arch="s390x", configs="s390x-guest,s390x-kcsan",
                   targets="bzImage", image="arch/s390/boot/bzImage"),
+    # the debug kernel with what nested QEMU needs (make client)
+    "client": dict(arch="s390x", configs="s390x-guest,s390x-debug,s390x-client",
+                   targets="bzImage", image="arch/s390/boot/bzImage"),
     "x86-debug": dict(arch="x86_64", configs="x86_64-guest,x86_64-debug",
                       targets="bzImage modules", image="arch/x86/boot/bzImage"),
 }
@@ -81,6 +84,11 @@ PROFILES = {
     "kcsan": dict(_CHECK, build="kcsan", timeout=1200),
     "kcsan-stress": dict(_CHECK, build="kcsan", run="stress", devices=2,
                          timeout=2400),
+    # `make client`: vfio-ccw driven by its real users inside the guest:
+    # nested QEMU (-device vfio-ccw), mdevctl, lscss, driver_override.
+    # The initramfs carries Debian's s390x QEMU (scripts/deps.sh client).
+    "client": dict(_CHECK, build="client", run="client", devices=4,
+                   mem=2048, timeout=3600),
     # `make bench`: wall clock, instruction counts, allocation traces.
     "bench-full": dict(_BENCH, append="rig.bench=full"),
     # -icount needs single-threaded TCG; with two vCPUs QEMU 7.2 now and then
