@@ -12,7 +12,7 @@
 # them, followed recursively: not qemu-system-common, udev, debconf and the
 # rest of a full install, which the guest does not run). scripts/guest.sh
 # then checks that every DT_NEEDED of every binary it packs is present.
-# s390-tools is used for lscss (a bash script) and qemu-system-data for the
+# s390-tools is used for lscss (a binary in 2.16) and qemu-system-data for the
 # firmware s390-ccw.img only: their own dependencies are not followed.
 CLIENT_ROOTS="qemu-system-misc:s390x bash:s390x mdevctl:s390x"
 CLIENT_LEAVES="s390-tools:s390x qemu-system-data"
