@@ -1269,6 +1269,17 @@ static int fresh_sense_id(const char *sch)
 		ok = cu == 0x3832 && irb[8] == DEV_STAT_CE_DE;
 		printf("fuzz: SENSE ID on a fresh mdev: control unit %04x, device status %02x, "
 		       "scsw %02x%02x%02x%02x\n", cu, irb[8], irb[0], irb[1], irb[2], irb[3]);
+		/*
+		 * The program ran to its end, yet the SCSW says deferred cc
+		 * 3: the cc of an earlier start whose LPM left out QEMU's one
+		 * path (see any_lpm), which QEMU keeps in the subchannel for
+		 * good. io_subchannel takes every interrupt with cc 3 for a
+		 * path error, so the device will not come online again until
+		 * QEMU resets the subchannel (a re-plug). Said once, in a line
+		 * of its own, for the scripts to find.
+		 */
+		if (ok && (irb[0] & 3) == 3)
+			printf("@@FUZZ sticky-cc3 %s\n", sch);
 	}
 	vfio_close(&rd);
 	ret = mdev_remove(UUID2);
