@@ -52,7 +52,7 @@ fuzz_worker() {
 	r=0
 	[ -x /rig/vfio_ccw_fuzz ] || { failed fuzz "no /rig/vfio_ccw_fuzz" /dev/null; return; }
 	while live; do
-		/rig/vfio_ccw_fuzz -s $((seed + r)) -n 500 -S 0.0.0001 \
+		/rig/vfio_ccw_fuzz -V -s $((seed + r)) -n 500 -S 0.0.0001 \
 			>$state/fuzz.log 2>&1
 		# programs and outcome counters of the round, for the summary
 		grep '^@@FUZZ done' $state/fuzz.log >>$state/fuzz.done

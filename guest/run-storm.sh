@@ -89,7 +89,7 @@ for s in $seeds; do
 	rm -f $stop
 	storm &
 	sp=$!
-	/rig/vfio_ccw_fuzz -s "$s" -n "$count" -S 0.0.0001 >/tmp/storm-fuzz.log 2>&1
+	/rig/vfio_ccw_fuzz -V -s "$s" -n "$count" -S 0.0.0001 >/tmp/storm-fuzz.log 2>&1
 	touch $stop
 	wait $sp
 	grep '^@@FUZZ done' /tmp/storm-fuzz.log

@@ -22,6 +22,10 @@
  *    WAIT_MS; a program that may suspend (ORB suspend control and a CCW with
  *    the S flag) may end without one if the subchannel shows the suspended
  *    state, and is then cleared, which must interrupt;
+ *  - with -V (the channel path is varied off and on under the run), a start
+ *    may also end in the status of a halt the driver issued: vfio-ccw halts
+ *    the I/O of a path taken away (vfio_ccw_chp_event()), and QEMU's halt
+ *    status names the halt function alone; counted as "halted";
  *  - anything else missing is "lost" (program printed, csch tried, then the
  *    device is closed and reopened); an interrupt beyond those is "stray";
  *  - a write whose SCSW names no function that returns success is
@@ -570,6 +574,9 @@ static void sanitize(int fmt1, int idal_ok)
  */
 static int any_lpm;
 
+/* -V: the path is varied under the run; see the oracle above */
+static int path_varied;
+
 /*
  * ccwchain_fetch_direct() allocates the page array of an IDA CCW from its
  * first IDAW and count, then copies the IDAL; if that copy fails (the IDAL
@@ -835,7 +842,7 @@ static void dev_close(struct fdev *d)
 
 /* ---- statistics ---- */
 static struct {
-	long n, accepted, refused, lost, lost_recovered, reopened, stray, suspended;
+	long n, accepted, refused, lost, lost_recovered, reopened, stray, suspended, halted;
 	long coalesced, first_coalesced, nostart, intermediate, async_ok, async_refused, finals, patched, cut;
 	long skipped;	/* generated programs not run: P.unsafe */
 	long io_errno[140], async_errno[140], unexpected[140];
@@ -1040,6 +1047,20 @@ static void reopen(void)
 	st.reopened++;
 }
 
+/*
+ * With -V, the status of a start the user did not halt may name the halt
+ * function alone: the driver halted it when its path went away. Counted.
+ */
+static int halted_by_driver(int last_fc, uint32_t w0)
+{
+	if (!path_varied || last_fc != FC_START || !((w0 >> 12 & 7) & (FC_HALT >> 12)))
+		return 0;
+	st.halted++;
+	if (verbose)
+		printf("fuzz:   halted by the driver (scsw %08x)\n", w0);
+	return 1;
+}
+
 /* A program got no interrupt it was owed: show it, clear, reopen if need be. */
 static void lost(const char *why)
 {
@@ -1162,6 +1183,8 @@ static void run_program(void)
 		got += n;
 		if ((w0 >> 12 & 7) & (last_fc >> 12))
 			seen_last = 1;
+		else if (halted_by_driver(last_fc, w0))
+			seen_last = 1;
 	}
 	/*
 	 * The last function's IRB came; signals for earlier ones may still
@@ -1198,6 +1221,10 @@ static void run_program(void)
 	if (start_ok && got == 0 && !async_accepted && P.may_suspend) {
 		/* it may be suspended: the subchannel says so, and a clear ends it */
 		if (schib_scsw(&sw0) || !(sw0 & AC_SUSP)) {
+			/* halted since the look above: its status is on the way */
+			if (path_varied && read_irqs(WAIT_MS, &w0, &w2, &inter) &&
+			    halted_by_driver(last_fc, w0))
+				return;
 			lost("no interrupt and the subchannel is not suspended");
 			return;
 		}
@@ -1348,9 +1375,9 @@ static void progress(const char *tag, double t0)
 	double dt = (now_us() - t0) / 1e6;
 
 	printf("@@FUZZ %sn=%ld accepted=%ld refused=%ld lost=%ld stray=%ld suspended=%ld "
-	       "nostart=%ld coalesced=%ld skipped=%ld rate=%.1f/s\n", tag, st.n, st.accepted,
-	       st.refused, st.lost, st.stray, st.suspended, st.nostart, st.coalesced, st.skipped,
-	       dt > 0 ? st.n / dt : 0.0);
+	       "halted=%ld nostart=%ld coalesced=%ld skipped=%ld rate=%.1f/s\n", tag, st.n,
+	       st.accepted, st.refused, st.lost, st.stray, st.suspended, st.halted, st.nostart,
+	       st.coalesced, st.skipped, dt > 0 ? st.n / dt : 0.0);
 	fflush(stdout);
 }
 
@@ -1364,7 +1391,7 @@ int main(int argc, char **argv)
 
 	rig_prog = "vfio_ccw_fuzz";
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while ((opt = getopt(argc, argv, "S:s:n:i:vxGLd:")) != -1) {
+	while ((opt = getopt(argc, argv, "S:s:n:i:vxGLVd:")) != -1) {
 		switch (opt) {
 		case 'S': sch = optarg; break;
 		case 's': seed = strtoull(optarg, NULL, 0); break;
@@ -1374,9 +1401,10 @@ int main(int argc, char **argv)
 		case 'x': no_nostart = 1; break;
 		case 'G': gen_only = 1; break;
 		case 'L': any_lpm = 1; break;
+		case 'V': path_varied = 1; break;
 		case 'd': async_delay_ms = atoi(optarg); break;
 		default:
-			fail("usage: vfio_ccw_fuzz [-S SCH] [-s SEED] [-n COUNT] [-i INDEX] [-v] [-x] [-L] "
+			fail("usage: vfio_ccw_fuzz [-S SCH] [-s SEED] [-n COUNT] [-i INDEX] [-v] [-x] [-L] [-V] "
 			     "[-d MS] [-G]");
 		}
 	}
