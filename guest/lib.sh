@@ -18,3 +18,17 @@ wait_subchannels() {
 		sleep 0.1
 	done
 }
+
+# replug BUSID: hot-unplug the virtio-rng-ccw device BUSID through the host
+# and plug it again with the same devno: QEMU builds its subchannel anew
+# (the only way to clear the deferred cc 3 QEMU keeps, see vfio_ccw_fuzz.c).
+# Bounded: host-cmd.sh waits 30 s for each reply, the removal 30 s.
+replug() {
+	/rig/host-cmd.sh unplug "$1" || return 1
+	k=0
+	while [ -e /sys/bus/css/devices/$1 ] && [ $k -lt 150 ]; do
+		sleep 0.2
+		k=$((k + 1))
+	done
+	/rig/host-cmd.sh plug "$1"
+}

@@ -68,18 +68,6 @@ rebind_io() {
 	echo "$1" >/sys/bus/css/drivers/io_subchannel/bind
 }
 
-# replug BUSID: hot-unplug the device through the host and plug it again
-# with the same devno: QEMU builds its subchannel anew
-replug() {
-	/rig/host-cmd.sh unplug "$1" || return 1
-	k=0
-	while [ -e /sys/bus/css/devices/$1 ] && [ $k -lt 150 ]; do
-		sleep 0.2
-		k=$((k + 1))
-	done
-	/rig/host-cmd.sh plug "$1"
-}
-
 for l in cio_msg vfio_ccw_msg; do echo 6 >$dbf/$l/level 2>/dev/null; done
 echo 0 >/sys/bus/ccw/devices/0.0.0000/online
 rc=0 t=0
