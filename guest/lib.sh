@@ -19,16 +19,34 @@ wait_subchannels() {
 	done
 }
 
+# online_within SCH SECONDS: wait (bounded) until the ccw device under
+# subchannel SCH is online
+online_within() {
+	ow_end=$(($(date +%s) + $2))
+	while [ "$(date +%s)" -lt $ow_end ]; do
+		for c in /sys/bus/css/devices/$1/0.*.*; do
+			[ "$(cat "$c/online" 2>/dev/null)" = 1 ] && return 0
+		done
+		sleep 0.2
+	done
+	return 1
+}
+
+# gone_within SCH SECONDS: wait (bounded) until subchannel SCH is gone
+gone_within() {
+	gw_end=$(($(date +%s) + $2))
+	while [ -e /sys/bus/css/devices/$1 ]; do
+		[ "$(date +%s)" -lt $gw_end ] || return 1
+		sleep 0.2
+	done
+}
+
 # replug BUSID: hot-unplug the virtio-rng-ccw device BUSID through the host
 # and plug it again with the same devno: QEMU builds its subchannel anew
 # (the only way to clear the deferred cc 3 QEMU keeps, see vfio_ccw_fuzz.c).
 # Bounded: host-cmd.sh waits 30 s for each reply, the removal 30 s.
 replug() {
 	/rig/host-cmd.sh unplug "$1" || return 1
-	k=0
-	while [ -e /sys/bus/css/devices/$1 ] && [ $k -lt 150 ]; do
-		sleep 0.2
-		k=$((k + 1))
-	done
+	gone_within "$1" 30
 	/rig/host-cmd.sh plug "$1"
 }

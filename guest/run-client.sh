@@ -92,18 +92,6 @@ waitpid_bounded() {
 	return 0
 }
 
-# online_within SCH SECONDS: the ccw device under SCH is online again
-online_within() {
-	ow0=$(date +%s)
-	while [ $(($(date +%s) - ow0)) -lt "$2" ]; do
-		for c in "$css/devices/$1"/0.*.*; do
-			[ -e "$c/online" ] && [ "$(cat "$c/online")" = 1 ] && return 0
-		done
-		sleep 0.2
-	done
-	return 1
-}
-
 # rng_snap: the hw_random sources now (before a give-back)
 hr=/sys/class/misc/hw_random
 rng_snap() { tr ' ' '\n' <$hr/rng_available | grep . | sort >$dir/rng.before; }

@@ -84,23 +84,6 @@ stress_worker() {
 	done
 }
 
-# wait_sch ID PRESENT SECONDS: wait (bounded) until subchannel ID is there
-# (PRESENT=1, with its ccw device online) or gone (PRESENT=0).
-wait_sch() {
-	deadline=$(($(date +%s) + $3))
-	while [ "$(date +%s)" -lt $deadline ]; do
-		if [ "$2" = 1 ]; then
-			for c in /sys/bus/css/devices/$1/0.0.*; do
-				[ "$(cat "$c/online" 2>/dev/null)" = 1 ] && return 0
-			done
-		else
-			[ -e /sys/bus/css/devices/$1 ] || return 0
-		fi
-		sleep 0.2
-	done
-	return 1
-}
-
 # plug_undo: give 0.0.0003 back to io_subchannel after a failed round
 plug_undo() {
 	[ -e /sys/bus/mdev/devices/$u ] && echo 1 >/sys/bus/mdev/devices/$u/remove
@@ -119,12 +102,12 @@ plug_cycle() {
 		{ round plug 1 "mdev create before unplug" /dev/null; plug_undo; return 1; }
 	/rig/host-cmd.sh unplug $sch >>$state/life.log 2>&1 ||
 		{ round plug 1 "host unplug of $sch" $state/life.log; return 1; }
-	wait_sch $sch 0 30 || { round plug 1 "$sch still there 30 s after device_del" /dev/null; return 1; }
+	gone_within $sch 30 || { round plug 1 "$sch still there 30 s after device_del" /dev/null; return 1; }
 	[ -e /sys/bus/mdev/devices/$u ] && { round plug 1 "mdev $u outlived its subchannel" /dev/null; return 1; }
 	/rig/host-cmd.sh plug $sch >>$state/life.log 2>&1 ||
 		{ round plug 1 "host plug of $sch" $state/life.log; return 1; }
 	# a new subchannel: no driver_override, io_subchannel takes it
-	wait_sch $sch 1 30 || { round plug 1 "$sch not online 30 s after device_add" /dev/null; return 1; }
+	online_within $sch 30 || { round plug 1 "$sch not online 30 s after device_add" /dev/null; return 1; }
 	round plug 0 "" /dev/null
 }
 
@@ -206,7 +189,7 @@ while [ "$(date +%s)" -lt $end ]; do
 done
 touch $state/stop
 # Every worker's step is bounded (the stress run's 10 s waits, host-cmd's
-# 30 s, wait_sch's 30 s): wait for them, bounded again.
+# 30 s, online_within's and gone_within's 30 s): wait for them, bounded again.
 deadline=$(($(date +%s) + 300))
 while running && [ "$(date +%s)" -lt $deadline ]; do
 	sleep 1
@@ -256,7 +239,7 @@ for s in 0.0.0001 0.0.0002 0.0.0003; do
 	# after a re-plug; anything else fails.
 	if [ $s = 0.0.0001 ] && [ -s $state/sticky ]; then
 		echo "# $s: the fuzzer named QEMU's sticky cc 3 in $(wc -l <$state/sticky) round(s): re-plug"
-		if replug $s && wait_sch $s 1 30 &&
+		if replug $s && online_within $s 30 &&
 			/rig/vfio_ccw_demo -s $s -n 3 -l 1 >$state/final-$s.log 2>&1; then
 			replugged=" # $s usable after a re-plug (QEMU's sticky cc 3)"
 			continue

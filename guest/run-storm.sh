@@ -32,19 +32,7 @@ storm() {
 	echo "# storm: $n vary off/on cycles"
 }
 
-# online_within SCH SECONDS: the ccw device under SCH is online
-online_within() {
-	deadline=$(($(date +%s) + $2))
-	while [ "$(date +%s)" -lt $deadline ]; do
-		for c in /sys/bus/css/devices/$1/0.*.*; do
-			[ "$(cat "$c/online" 2>/dev/null)" = 1 ] && return 0
-		done
-		sleep 0.2
-	done
-	return 1
-}
-
-# diag_not_online DRIVER: what the kernel knows about 0.0.0001 not online
+# diag_not_online: what the kernel knows about 0.0.0001 not online
 diag_not_online() {
 	for c in /sys/bus/css/devices/0.0.0001/0.*.*; do
 		[ -e "$c" ] && echo "# ccw device: ${c##*/}"
@@ -98,7 +86,7 @@ for s in $seeds; do
 		echo "ok $t storm: seed $s: 0.0.0001 online at io_subchannel after the storm"
 		continue
 	fi
-	diag_not_online "$sch_driver"
+	diag_not_online
 	# The fuzzer's last SENSE ID ran to its end with deferred cc 3 in
 	# its SCSW: QEMU keeps that cc (see vfio_ccw_fuzz.c, any_lpm) and
 	# only a reset of its subchannel clears it. The device must then
