@@ -50,3 +50,11 @@ replug() {
 	gone_within "$1" 30
 	/rig/host-cmd.sh plug "$1"
 }
+
+# splat_ere: what scripts/console.py calls a kernel splat, as one grep -E
+# expression (scripts/guest.sh packs it; the guest's own checks and the
+# host's judge must never disagree). No file is an error, not "no splat".
+splat_ere() {
+	[ -s /rig/splat.ere ] || { echo "@@RIG-ERROR /rig/splat.ere missing" >&2; echo 'BUG:'; return 1; }
+	cat /rig/splat.ere
+}

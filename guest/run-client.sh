@@ -47,7 +47,7 @@ mdevs=/sys/bus/mdev/devices
 QEMU_UP=600 FW_DONE=1500 RELEASE=90 ONLINE=60
 # what scripts/console.py calls a splat (its judge also fails the test a
 # splat is printed in; this makes the test's own result say so)
-splat='BUG:|WARNING:|Oops|Kernel panic|KASAN:|UBSAN:|INFO: possible|INFO: task .* blocked|INFO: trying to register non-static key|ODEBUG:|list_(add|del) corruption|Unable to handle kernel|DEBUG_LOCKS_WARN_ON|rcu: INFO: .* self-detected stall|rcu_.* detected stalls?|general protection fault|Internal error:|kmemleak: .*(new suspected|unreferenced)'
+splat=$(splat_ere)
 
 note() { echo "# $*"; }
 now() { cut -d' ' -f1 /proc/uptime; }

@@ -19,7 +19,7 @@ start=$(date +%s)
 end=$((start + min * 60))
 state=/tmp/soak
 mkdir -p $state
-splat='BUG:|WARNING:|Oops|KASAN:|INFO: possible|INFO: task .* blocked|ODEBUG:|kmemleak: .*suspected|list_(add|del) corruption|Unable to handle kernel|DEBUG_LOCKS_WARN_ON'
+splat=$(splat_ere)
 
 # count NAME: one more round of worker NAME
 count() { echo $(($(cat $state/$1.n 2>/dev/null || echo 0) + 1)) >$state/$1.n; }

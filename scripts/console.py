@@ -5,6 +5,12 @@
                                      exit 0 if the run passed, 1 if not
     console.py results LOG LABEL     the run as result lines for make check:
                                      "PASS|FAIL|SKIP<TAB>name<TAB>detail"
+    console.py splat LOG [N]         the first splat of a log and the N
+                                     (16) lines after it, call traces
+                                     shortened to function names
+    console.py splat-ere             the splat patterns as one grep -E
+                                     expression (the guest's own checks
+                                     read it from /rig/splat.ere)
 
 Every line the rig's guest and host runner exchange that starts with "@@" is
 declared in KINDS below, with who writes it; nothing else in the rig invents
@@ -213,6 +219,22 @@ def main(argv):
         json.dump(v, sys.stdout, indent=1)
         print()
         return 0 if v["ok"] else 1
+    if len(argv) in (3, 4) and argv[1] == "splat":
+        lines = read_lines(argv[2])
+        v = judge(lines)
+        if not v["splats"]:
+            return 1
+        first = v["splats"][0]
+        n = int(argv[3]) if len(argv) == 4 else 16
+        print("first splat, line %d of %s:" % (first + 1, argv[2]))
+        for l in lines[first:first + n + 1]:
+            # " [<000000000063f600>] ccw_device_unregister+0x60/0x168 " -> the name
+            m = re.match(r"^\s*\[<[0-9a-f]+>\] (\S+?)\+0x", l)
+            print("  | " + (m.group(1) if m else l.strip()[:120]))
+        return 0
+    if len(argv) == 2 and argv[1] == "splat-ere":
+        print("|".join(SPLAT_PATTERNS))
+        return 0
     if len(argv) == 4 and argv[1] == "results":
         for verdict, name, detail in results(judge(read_lines(argv[2])), argv[3], argv[2]):
             print("%s\t%s\t%s" % (verdict, name, detail))

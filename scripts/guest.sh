@@ -40,6 +40,11 @@ else
 	files+=("$m:/rig/modules/mtty.ko")
 fi
 for f in "$ROOT"/guest/*.sh; do files+=("$f:/rig/$(basename "$f")"); done
+# The one list of what a splat is (scripts/console.py), for the guest's
+# own checks (guest/lib.sh: splat_ere).
+python3 "$ROOT/scripts/console.py" splat-ere >"$out/splat.ere" ||
+	die "scripts/console.py splat-ere failed"
+files+=("$out/splat.ere:/rig/splat.ere")
 
 st=${SELFTESTS_SRC:-$KTREE}/tools/testing/selftests
 if [ -d "$st/vfio" ]; then

@@ -75,6 +75,12 @@ results_finish() {
 	failed=$(grep -c '^FAIL' "$f" || true)
 	skipped=$(grep -c '^SKIP' "$f" || true)
 	if [ "$failed" -ne 0 ]; then
+		# A splat's own lines, here at the end: a CI log may keep only
+		# its tail, and the guest log stays on the machine that ran it.
+		grep '^FAIL' "$f" | cut -f3 | grep -o 'kernel splat (.*; log [^ ;)]*' |
+			sed 's/.*log //' | sort -u | head -n2 | while read -r log; do
+			python3 "$ROOT/scripts/console.py" splat "$log" 16 >&2 || true
+		done
 		echo "failed:" >&2
 		grep '^FAIL' "$f" | cut -f2,3 | sed 's/\t/  (/; s/$/)/; s/  ()$//; s/^/  /' >&2
 	fi

@@ -115,6 +115,48 @@ class Judge(unittest.TestCase):
             self.assertEqual(p.returncode, rc, p.stdout + p.stderr)
 
 
+class SplatList(unittest.TestCase):
+    """The guest's own splat checks (guest/lib.sh: splat_ere) read the
+    judge's list as one grep -E expression; a second, shorter list once let
+    the soak call a log with a lockdep report clean."""
+
+    def ere(self):
+        p = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "console.py"),
+                            "splat-ere"], capture_output=True, text=True, check=True)
+        return p.stdout.strip()
+
+    def test_grep_finds_the_lines_the_judge_finds(self):
+        ere = self.ere()
+        for name in sorted(os.listdir(os.path.join(HERE, "logs"))):
+            path = os.path.join(HERE, "logs", name)
+            lines = console.read_lines(path)
+            g = subprocess.run(["grep", "-n", "-a", "-E", ere, path], capture_output=True, text=True)
+            grep_lines = [int(l.split(":", 1)[0]) - 1 for l in g.stdout.splitlines()]
+            self.assertEqual(grep_lines, console.judge(lines)["splats"], name)
+
+    def test_every_pattern_matches_through_grep(self):
+        ere = self.ere()
+        samples = ["INFO: trying to register non-static key.", "Oops: 0004 ilc:2 [#1] SMP",
+                   "BUG: KASAN: use-after-free in kernfs_root+0x1/0x2",
+                   "INFO: task kworker/0:1:8 blocked for more than 120 seconds."]
+        g = subprocess.run(["grep", "-c", "-E", ere], input="\n".join(samples) + "\n",
+                           capture_output=True, text=True)
+        self.assertEqual(g.stdout.strip(), str(len(samples)))
+
+    def test_no_guest_script_keeps_a_list_of_its_own(self):
+        for f in sorted(os.listdir(os.path.join(ROOT, "guest"))):
+            with open(os.path.join(ROOT, "guest", f), errors="replace") as fh:
+                self.assertNotIn("splat='", fh.read(), "%s keeps its own splat list" % f)
+
+    def test_splat_excerpt_names_the_functions(self):
+        p = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "console.py"), "splat",
+                            os.path.join(HERE, "logs", "selftests-splat-in-test.log"), "8"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("first splat, line", p.stdout)
+        self.assertNotRegex(p.stdout, r"\[<[0-9a-f]+>\]")
+
+
 class Protocol(unittest.TestCase):
     def test_every_kind_the_rig_prints_is_declared(self):
         printed = set()

@@ -70,6 +70,17 @@ out=$(in_rig verdict 'record MAYBE "gate x" "d"; results_finish || echo "rc=1"' 
 grep -q 'rc=1' <<<"$out" && grep -qP "^FAIL\tgate x\tnot a verdict" "$T/verdict/results.tsv"
 ok "results: an unknown verdict is recorded as FAIL" $? "$out"
 
+# A failed guest run with a splat: the splat's lines come at the end, where
+# a CI log cut to its tail still has them (the guest log stays behind).
+out=$(in_rig splat "
+	record FAIL 'guest run (x): no splat' 'kernel splat (1 line(s), first at line 9: WARNING: x); log $ROOT/tests/logs/selftests-splat-in-test.log'
+	results_finish || echo rc=1" 2>&1 || true)
+err=$T/splat/stderr
+grep -q 'rc=1' <<<"$out" && grep -q '^first splat, line [0-9]* of .*selftests-splat-in-test.log' "$err" &&
+	grep -B100 '^failed:' "$err" | grep -q '^  | ' &&
+	[ "$(tail -n 1 "$err" | grep -c '^  guest run (x)')" = 1 ]
+ok "results: a failed run's splat is printed before the failure list" $? "$out $(cat "$err")"
+
 # --- check-patches.sh: checkpatch verdicts, b4-style ---
 cpv() { # cpv OUTPUT RC -> verdict line
 	printf '%s' "$1" >"$T/cp.log"
