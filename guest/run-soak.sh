@@ -158,9 +158,9 @@ css_worker() {
 }
 
 echo "@@SOAK start minutes=$min seed=$seed"
-# rig.soakfuzz=0 leaves the fuzzer out (make check's short soak: see
-# README, "Reliability", for why its subchannel is not always usable after
-# fuzzing under the storm)
+# rig.soakfuzz=0 leaves the fuzzer out (a soak of the other workers
+# alone). The fuzzer's subchannel may need a re-plug at the end (QEMU's
+# sticky cc 3, README "Status"); the final check does it.
 workers="fuzz stress life css"
 [ "${RIG_soakfuzz:-1}" = 0 ] && workers="stress life css"
 pids=
@@ -204,15 +204,19 @@ rc=0
 echo "@@SELFTEST soak"
 echo "1..6"
 t=0
+# tap NAME WHAT MIN [MAXBAD [NOTE]]: worker NAME's result: at least MIN
+# rounds, and at most MAXBAD failed (default: all but one; a round of the
+# other workers may fail under css events)
 tap() {
 	t=$((t + 1))
 	n=$(cat $state/$1.n 2>/dev/null || echo 0)
 	bad=$(cat $state/$1.bad 2>/dev/null || echo 0)
-	if [ "$n" -lt "$3" ] || [ "$bad" -ge "$n" ]; then
-		echo "not ok $t soak: $2 # $n rounds, $bad failed"
+	maxbad=${4:-$((n - 1))}
+	if [ "$n" -lt "$3" ] || [ "$bad" -gt "$maxbad" ]; then
+		echo "not ok $t soak: $2 # $n rounds${5:+ ($5)}, $bad failed"
 		rc=1
 	else
-		echo "ok $t soak: $2 # $n rounds, $bad failed under css events"
+		echo "ok $t soak: $2 # $n rounds${5:+ ($5)}, $bad failed under css events"
 	fi
 	[ -e $state/$1.fail ] && sed 's/^/# first failure: /' $state/$1.fail
 	return 0
@@ -221,7 +225,9 @@ if [ "${RIG_soakfuzz:-1}" = 0 ]; then
 	t=$((t + 1))
 	echo "ok $t soak: fuzzer on 0.0.0001 # SKIP left out (rig.soakfuzz=0)"
 else
-	tap fuzz "fuzzer on 0.0.0001 ($programs programs)" 1
+	# every program must end as the fuzzer's oracle says: with -V a
+	# path varied off is accounted for, so no round may fail
+	tap fuzz "fuzzer on 0.0.0001" 1 0 "$programs programs"
 fi
 tap stress "teardown races on 0.0.0002" 1
 tap life "bind, mdev, open, SENSE ID cycles on 0.0.0003" 1

@@ -61,7 +61,7 @@ PROFILES = {
                               "sch.remove_while_open,sch.unbind_while_open"),
     # make check's short reliability run: guest/run-reliability.sh
     "check-rel": dict(_CHECK, run="reliability", timeout=1500,
-                      append="rig.count=3000 rig.minutes=3 rig.soakfuzz=0"),
+                      append="rig.count=3000 rig.minutes=3"),
     # the tests scripts/known-issues.txt lists, in a boot of their own
     "check-known": dict(_CHECK, timeout=600),
     # the mdev lifecycle tests against the mtty sample on x86_64
