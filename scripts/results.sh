@@ -77,7 +77,9 @@ results_finish() {
 	if [ "$failed" -ne 0 ]; then
 		# A splat's own lines, here at the end: a CI log may keep only
 		# its tail, and the guest log stays on the machine that ran it.
-		grep '^FAIL' "$f" | cut -f3 | grep -o 'kernel splat (.*; log [^ ;)]*' |
+		# (no match is the usual case: under errexit and pipefail the
+		# grep's status 1 must not end the summary here)
+		{ grep '^FAIL' "$f" | cut -f3 | grep -o 'kernel splat (.*; log [^ ;)]*' || true; } |
 			sed 's/.*log //' | sort -u | head -n2 | while read -r log; do
 			python3 "$ROOT/scripts/console.py" splat "$log" 16 >&2 || true
 		done

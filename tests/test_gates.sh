@@ -81,6 +81,20 @@ grep -q 'rc=1' <<<"$out" && grep -q '^first splat, line [0-9]* of .*selftests-sp
 	[ "$(tail -n 1 "$err" | grep -c '^  guest run (x)')" = 1 ]
 ok "results: a failed run's splat is printed before the failure list" $? "$out $(cat "$err")"
 
+# The common failure has no splat: the summary must still come under
+# errexit and pipefail (a bash of its own: in_rig runs behind "|| true",
+# where errexit is off). The splat search finding nothing once ended it.
+mkdir -p "$T/plainfail"
+out=$(RESULTS_DIR=$T/plainfail ROOT=$ROOT bash -c '
+	set -euo pipefail
+	. "$ROOT/scripts/results.sh"
+	results_init "$RESULTS_DIR"
+	record FAIL "gate z" "plain failure" >/dev/null 2>&1
+	results_finish
+	echo "not reached: results_finish returned 0"' 2>&1)
+grep -q '^0 passed, 1 failed, 0 skipped$' <<<"$out" && grep -q '^  gate z  (plain failure)$' <<<"$out"
+ok "results: a failure without a splat still ends with the counts (errexit)" $? "$out"
+
 # --- check-patches.sh: checkpatch verdicts, b4-style ---
 cpv() { # cpv OUTPUT RC -> verdict line
 	printf '%s' "$1" >"$T/cp.log"
