@@ -10,7 +10,8 @@
 #                                  boot what `build` made; the runner writes
 #                                  LOG and LOG.verdict.json
 # TREE: series (build/linux: base + patches/) or base (build/linux-base).
-# Profiles that share a build share its dir: build/out/TREE-BUILD.
+# Profiles that share a build share its dir: build/out/TREE-BUILD; their
+# initramfs is build/guest/TREE-BUILD, or TREE-BUILD-USERLAND with extra userland.
 . "$(dirname "$0")/lib.sh"
 
 usage() { die "usage: boot.sh kernel|build PROFILE TREE [...] | boot.sh run PROFILE TREE LOG [--append ARGS]"; }
@@ -27,7 +28,7 @@ base) src=$KBASE ;;
 esac
 name=$tree-$P_build
 o=$OUT/$name
-gdir=$BUILD/guest/$name
+gdir=$BUILD/guest/$name${P_userland:+-$P_userland}
 
 case $cmd in
 kernel)
@@ -41,8 +42,8 @@ kernel)
 build)
 	# shellcheck disable=SC2086
 	"$ROOT/scripts/build.sh" "$src" "$name" "$P_configs" $P_targets >/dev/null
-	# The build names extra guest userland (client: nested QEMU, mdevctl).
-	initrd=$(GUEST_BUILD=$P_build "$ROOT/scripts/guest.sh" "$o" "$gdir")
+	# The profile may name extra guest userland (client: nested QEMU, mdevctl).
+	initrd=$(GUEST_USERLAND=$P_userland "$ROOT/scripts/guest.sh" "$o" "$gdir")
 	printf '%s\n%s\n' "$o" "$initrd"
 	;;
 run)

@@ -13,9 +13,12 @@
 # The guest runs of a check: profile, label suffix, log suffix.
 # (%s: the tree)
 # check-rel boots side by side with the others (one host thread each).
+# client boots vfio-ccw's real users (nested QEMU, mdevctl, lscss) on the
+# debug kernel; it comes last, while check-rel still runs.
 GUEST_RUNS=("check-rel|s390x %s, fuzz + injected faults + soak|-rel"
 	"check|s390x %s|" "check-kobj|s390x %s, delayed kobject release|-kobj"
-	"check-x86|x86_64 mtty %s|-x86")
+	"check-x86|x86_64 mtty %s|-x86"
+	"client|s390x %s, real clients: nested QEMU, mdevctl, lscss|-client")
 # The series-wide gates of scripts/check-patches.sh.
 SERIES_GATES=("base: W=1 build baseline complete" "checkpatch: SPDX check works"
 	"checkpatch: reports a known-bad patch" "series: coccicheck adds no report"
@@ -151,6 +154,11 @@ main() {
 		record FAIL "rig: unit tests" "log: build/logs/check-rig-tests.log"
 	fi
 	"$ROOT/scripts/deps.sh"
+	# The client run's userland (Debian's s390x QEMU, mdevctl, s390-tools):
+	# a download that fails fails that run's build, not the whole check.
+	if ! "$ROOT/scripts/deps.sh" client >"$LOGS/check-deps-client.log" 2>&1; then
+		say "scripts/deps.sh client failed (log: build/logs/check-deps-client.log); the client run will fail to build"
+	fi
 
 	if [ "$want" = series ]; then
 		expect "series applies to the base (git am)"

@@ -4,6 +4,7 @@
 #   O_DIR    kernel build dir (its uapi headers are installed there); its
 #            .config says the architecture (s390x or x86_64)
 #   OUT_DIR  gets the guest programs, the selftests and initrd.gz
+#   GUEST_USERLAND=client  also packs nested QEMU, mdevctl and lscss
 # The selftests come from build/linux (the series); they run on any kernel.
 # s390x gets the vfio-ccw programs of guest/*.c; x86_64 gets the mtty sample
 # module instead, for the mdev lifecycle tests.
@@ -58,12 +59,12 @@ if [ -d "$st/vfio" ]; then
 	done < <(find "$out/kselftest" -type f -perm -u+x -path '*vfio*')
 fi
 
-# The client build (make client) also carries Debian's s390x QEMU, mdevctl
+# The client userland (make client, make check) also carries Debian's s390x QEMU, mdevctl
 # and lscss (from build/dl/client, scripts/deps.sh client): the programs,
 # every shared library their DT_NEEDED entries reach (checked: a missing
 # one stops the build, naming it), the dynamic loader and QEMU's s390x
 # firmware. Only these files, not whole packages: the image stays small.
-if [ "${GUEST_BUILD:-}" = client ] && [ $arch = s390 ]; then
+if [ "${GUEST_USERLAND:-}" = client ] && [ $arch = s390 ]; then
 	dl=$BUILD/dl/client
 	[ -s "$dl/packages.txt" ] || die "no client packages in $dl (run scripts/deps.sh client)"
 	croot=$out/client

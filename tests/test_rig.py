@@ -26,7 +26,8 @@ rig_warnings = load("rig_warnings", os.path.join(ROOT, "scripts", "warnings.py")
 report = load("report", os.path.join(ROOT, "bench", "report.py"))
 
 FIELDS = {"build", "run", "devices", "smp", "mem", "timeout", "icount", "append",
-          "arch", "configs", "targets", "image", "qemu", "machine", "console", "name"}
+          "arch", "configs", "targets", "image", "qemu", "machine", "console", "name",
+          "userland"}
 
 
 class Profiles(unittest.TestCase):
@@ -36,6 +37,19 @@ class Profiles(unittest.TestCase):
             self.assertEqual(set(p), FIELDS, name)
             for c in p["configs"].split(","):
                 self.assertTrue(os.path.isfile(os.path.join(ROOT, "configs", c + ".config")), c)
+
+    def test_client_boots_the_checked_kernel(self):
+        # make check's client run needs no kernel build of its own: it boots
+        # the debug kernel the selftests boot, with its own initramfs.
+        c, d = profiles.profile("client"), profiles.profile("check")
+        self.assertEqual(c["build"], d["build"])
+        self.assertEqual((c["userland"], d["userland"]), ("client", ""))
+        self.assertIn("s390x-client", d["configs"].split(","))
+        guest = open(os.path.join(ROOT, "scripts", "guest.sh")).read()
+        for name in profiles.PROFILES:
+            u = profiles.profile(name)["userland"]
+            if u:
+                self.assertIn('"${GUEST_USERLAND:-}" = %s' % u, guest, name)
 
     def test_unknown_profile(self):
         with self.assertRaises(KeyError):
