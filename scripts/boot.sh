@@ -9,8 +9,9 @@
 #   boot.sh run PROFILE TREE LOG [--append ARGS]
 #                                  boot what `build` made; the runner writes
 #                                  LOG and LOG.verdict.json
-# TREE: series (build/linux: base + patches/) or base (build/linux-base).
-# Profiles that share a build share its dir: build/out/TREE-BUILD.
+# TREE: series (build/$BASE/linux: base + patches/$BASE/) or base
+# (build/$BASE/linux-base). Profiles that share a build share its dirs:
+# build/$BASE/out/TREE-BUILD (kernel), build/$BASE/guest/TREE-BUILD (initramfs).
 . "$(dirname "$0")/lib.sh"
 
 usage() { die "usage: boot.sh kernel|build PROFILE TREE [...] | boot.sh run PROFILE TREE LOG [--append ARGS]"; }
@@ -27,7 +28,7 @@ base) src=$KBASE ;;
 esac
 name=$tree-$P_build
 o=$OUT/$name
-gdir=$BUILD/guest/$name
+gdir=$GUEST/$name
 
 case $cmd in
 kernel)

@@ -4,7 +4,8 @@
 #   O_DIR    kernel build dir (its uapi headers are installed there); its
 #            .config says the architecture (s390x or x86_64)
 #   OUT_DIR  gets the guest programs, the selftests and initrd.gz
-# The selftests come from build/linux (the series); they run on any kernel.
+# The selftests come from build/$BASE/linux (the series); they run on any
+# kernel.
 # s390x gets the vfio-ccw programs of guest/*.c; x86_64 gets the mtty sample
 # module instead, for the mdev lifecycle tests.
 . "$(dirname "$0")/lib.sh"
