@@ -281,18 +281,26 @@ got=$(BASE=6.12 bash -c '. "$1/scripts/lib.sh"; bash -c "echo \$BASE"' _ "$ROOT"
 [ "$got" = 6.12 ]
 ok "lib.sh exports BASE to the scripts it runs" $? "$got"
 
-# The pin of 6.12 is incomplete: base.sh says so (before it stops, here,
-# on the tarball it needs, unless linux-source-6.12 is installed).
-tarball=$(sed -n 's/^TARBALL=//p' "$ROOT/bases/6.12")
-if [ -e "$tarball" ]; then
-	echo "# $tarball is installed: the incomplete-pin message of base.sh not provoked (it would unpack)"
-else
-	rc=0
-	out=$(BASE=6.12 "$ROOT/scripts/base.sh" 2>&1) || rc=$?
-	[ "$rc" -ne 0 ] && grep -q 'the pin bases/6.12 is incomplete: TARBALL_SHA256 BASE_COMMIT empty' <<<"$out" &&
-		grep -qF "$tarball not found: BASE=6.12 needs linux-source-6.12 6.12.117-1~deb12u1 installed" <<<"$out"
-	ok "BASE=6.12 without its package: the pin is said incomplete, the missing package named" $? "rc=$rc: $out"
-fi
+# An incomplete pin (6.12's: TARBALL_SHA256 and BASE_COMMIT to be pinned once
+# measured) is said, and its sha256 check skipped with the measured value; a
+# missing package is named. In a copy of the rig, so that neither what this
+# machine has installed nor its build/ matters.
+mkdir -p "$T/rig"
+cp -r "$ROOT/scripts" "$ROOT/bases" "$T/rig/"
+sed "s|^TARBALL=.*|TARBALL=$T/absent.tar.xz|" "$ROOT/bases/6.12" >"$T/rig/bases/6.12"
+rc=0
+out=$(BASE=6.12 "$T/rig/scripts/base.sh" 2>&1) || rc=$?
+[ "$rc" -ne 0 ] && grep -q 'the pin bases/6.12 is incomplete: TARBALL_SHA256 BASE_COMMIT empty' <<<"$out" &&
+	grep -qF "$T/absent.tar.xz not found: BASE=6.12 needs linux-source-6.12 6.12.117-1~deb12u1 installed" <<<"$out"
+ok "BASE=6.12 without its tarball: the pin is said incomplete, the missing package named" $? "rc=$rc: $out"
+printf 'x\n' | xz >"$T/absent.tar.xz"
+sha=$(sha256sum "$T/absent.tar.xz" | cut -d' ' -f1)
+sed -i 's/^DEBIAN_PACKAGE=.*/DEBIAN_PACKAGE=rig-test-no-such-package/' "$T/rig/bases/6.12"
+rc=0
+out=$(BASE=6.12 "$T/rig/scripts/base.sh" 2>&1) || rc=$?
+[ "$rc" -ne 0 ] && grep -q "bases/6.12: TARBALL_SHA256 not pinned; $T/absent.tar.xz has sha256 $sha" <<<"$out" &&
+	! grep -q 'sha256 of' <<<"$out" && grep -q 'package rig-test-no-such-package is none, bases/6.12 pins' <<<"$out"
+ok "an empty TARBALL_SHA256: not checked, the measured sha256 said; the other checks still run" $? "rc=$rc: $out"
 
 # --- range-diff.sh: the series of a revision, by base, old layout too ---
 R=$T/history
