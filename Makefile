@@ -1,14 +1,20 @@
 # vfio-ccw / mdev lifecycle series and the rig that proves it.
 # `make` builds everything from a fresh clone and runs the passthrough demo;
 # `make check` runs every gate and ends with "N passed, N failed".
+# BASE=6.1|6.12: the base (pin bases/BASE, series patches/BASE/, work dirs
+# build/BASE/); default 6.1 (scripts/lib.sh), e.g. `make BASE=6.12 tree`.
 # Variables: TREE=series|base (kernel the guest tests run on, check/stress),
-# FORCE=1 (reset build/linux to patches/), BASE_OVERRIDE=1 (other base),
-# STRESS_RUNS=N, JOBS=N. fuzz, storm, fault, soak, client (nested QEMU,
-# mdevctl, lscss): base and series side by side (TREES=series for one;
-# FUZZ_SEED, FUZZ_COUNT, STORM_SEEDS=3:4:5, SOAK_MINUTES); kcsan: the
-# data-race kernel. Runs write only under build/; `make results` publishes
-# into README.md (PUBLISH=...).
+# FORCE=1 (reset build/BASE/linux to patches/BASE/), BASE_OVERRIDE=1 (a base
+# that differs from its pin), STRESS_RUNS=N, JOBS=N. fuzz, storm, fault,
+# soak, client (nested QEMU, mdevctl, lscss): base and series side by side
+# (TREES=series for one; FUZZ_SEED, FUZZ_COUNT, STORM_SEEDS=3:4:5,
+# SOAK_MINUTES); kcsan: the data-race kernel. Runs write only under build/;
+# `make results` publishes into README.md (PUBLISH=...; only for the
+# base its Results are of: <!-- results-base: B --> there).
 SHELL := /bin/bash
+# The base goes to every script in the environment (empty when not given:
+# scripts/lib.sh, the one place with the default, checks it and sets the paths).
+export BASE
 .DEFAULT_GOAL := demo
 .PHONY: demo check test-rig tree export range-diff bench stress fuzz storm fault soak client kcsan results deps clean help
 
@@ -47,10 +53,12 @@ client:
 kcsan:
 	@scripts/kcsan.sh
 results:
-	@python3 scripts/results.py publish $(PUBLISH)
+	@. scripts/lib.sh && RESULTS=$$RESULTS python3 scripts/results.py publish $(PUBLISH)
 deps:
 	@scripts/deps.sh
+# Every base's build dirs, logs and results (and those of the layout before
+# build/BASE/); not the kernel trees, not build/ccache or build/dl.
 clean:
-	rm -rf build/out build/guest build/logs build/results
+	rm -rf $(foreach b,$(notdir $(wildcard bases/*)) .,$(addprefix build/$(b)/,out guest logs results))
 help:
-	@sed -n '1,10p' Makefile
+	@sed -n '1,13p' Makefile

@@ -8,7 +8,8 @@
 # kernels alike, and the spread between boots is the noise the report
 # judges ratios against. The alloc boots track the allocating function of
 # every kmalloc and vfio_ccw cache object (slub_debug=U): one boot of each.
-# Results: build/results/bench.md and bench.png ('make results' publishes).
+# Results: build/$BASE/results/bench.md and bench.png ('make results'
+# publishes).
 . "$(dirname "$0")/../scripts/lib.sh"
 ROUNDS=${BENCH_ROUNDS:-5}
 BOOTS=${BENCH_BOOTS:-3}

@@ -9,9 +9,10 @@
 #   boot.sh run PROFILE TREE LOG [--append ARGS]
 #                                  boot what `build` made; the runner writes
 #                                  LOG and LOG.verdict.json
-# TREE: series (build/linux: base + patches/) or base (build/linux-base).
-# Profiles that share a build share its dir: build/out/TREE-BUILD; their
-# initramfs is build/guest/TREE-BUILD, or TREE-BUILD-USERLAND with extra userland.
+# TREE: series (build/$BASE/linux: base + patches/$BASE/) or base
+# (build/$BASE/linux-base). Profiles that share a build share its dirs:
+# build/$BASE/out/TREE-BUILD (kernel), build/$BASE/guest/TREE-BUILD
+# (initramfs; TREE-BUILD-USERLAND for a profile with extra userland).
 . "$(dirname "$0")/lib.sh"
 
 usage() { die "usage: boot.sh kernel|build PROFILE TREE [...] | boot.sh run PROFILE TREE LOG [--append ARGS]"; }
@@ -28,7 +29,7 @@ base) src=$KBASE ;;
 esac
 name=$tree-$P_build
 o=$OUT/$name
-gdir=$BUILD/guest/$name${P_userland:+-$P_userland}
+gdir=$GUEST/$name${P_userland:+-$P_userland}
 
 case $cmd in
 kernel)

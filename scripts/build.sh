@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Configure and build a kernel out of tree.
 # Usage: scripts/build.sh SRC NAME CONFIGS [make targets...]
-#   SRC      kernel source tree (build/linux, build/linux-base, ...)
-#   NAME     build dir name under build/out (one per tree x config)
+#   SRC      kernel source tree (build/BASE/linux, build/BASE/linux-base, ...)
+#   NAME     build dir name under build/BASE/out (one per tree x config)
 #   CONFIGS  comma-separated fragments from configs/ (first one names the arch)
 # Prints the O= directory on stdout.
 . "$(dirname "$0")/lib.sh"
@@ -25,7 +25,14 @@ if [ -z "${RIG_BUILD_LOCKED:-}" ]; then
 	export RIG_BUILD_LOCKED=1
 	exec flock -o "$BUILD/.build.lock" "$0" "$src" "$name" "$configs" "$@"
 fi
-kmake() { make -C "$src" O="$o" ARCH=$arch CROSS_COMPILE=$cross CC="$cc" HOSTCC="$KCC_X86" -j"$JOBS" "$@"; }
+# With CCACHE_BASEDIR (scripts/lib.sh) the compiler sees the sources as
+# $rel/...: map that prefix away too, so that __FILE__ (WARN, BUG) reads
+# drivers/... as with the kernel's own map of the absolute srctree.
+rel=$(realpath --relative-to="$(realpath "$o")" "$(realpath "$src")")
+kmake() {
+	KCPPFLAGS="-fmacro-prefix-map=$rel/=" \
+		make -C "$src" O="$o" ARCH=$arch CROSS_COMPILE=$cross CC="$cc" HOSTCC="$KCC_X86" -j"$JOBS" "$@"
+}
 
 frags=()
 IFS=, read -ra names <<<"$configs"
@@ -40,7 +47,7 @@ sum=$(cat "${frags[@]}" | sha256sum | cut -d' ' -f1)
 if [ ! -f "$o/.config" ] || [ "$(cat "$o/.fragments.sha256" 2>/dev/null)" != "$sum" ]; then
 	log=$LOGS/config-$name.log
 	step "configure $name (tinyconfig + $configs)" "$log" bash -c "
-		$(declare -f kmake); src='$src' o='$o' arch=$arch cross='$cross' cc='$cc' KCC_X86='$KCC_X86' JOBS=$JOBS
+		$(declare -f kmake); src='$src' o='$o' rel='$rel' arch=$arch cross='$cross' cc='$cc' KCC_X86='$KCC_X86' JOBS=$JOBS
 		kmake tinyconfig &&
 		cd '$src' && ARCH=$arch scripts/kconfig/merge_config.sh -m -O '$o' '$o/.config' ${frags[*]} &&
 		kmake olddefconfig" || die "configuring $name failed (see $log)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Per-patch gates (bisect): each patch of build/linux, in order, must build
-# (s390x guest config, W=1, sparse on what it rebuilds) with no new warning
-# against the base in the files the series touches, pass checkpatch
+# Per-patch gates (bisect): each patch of build/$BASE/linux, in order, must
+# build (s390x guest config, W=1, sparse on what it rebuilds) with no new
+# warning against the base in the files the series touches, pass checkpatch
 # --strict, and add no kernel-doc warning to the files it touches. Then
 # whole-series gates: coccicheck, an x86_64 build of the vfio core and the
 # mdev samples, htmldocs. Every gate records its result (scripts/results.sh);
@@ -84,8 +84,8 @@ checkpatch_canary() {
 # on the whole series (bisect tree); the gate fails on a finding only the
 # series has, or when the finder says "WHAT failed" (it could not run).
 base_vs_series() {
-	local gate=$1 finder=$2 what=$3 before after new
-	say "==> $what, base and series (logs: build/logs/check-$what-*.log)"
+	local gate=$1 finder=$2 what=$3 before after new logdir=${LOGS#"$ROOT"/}
+	say "==> $what, base and series (logs: $logdir/check-$what-*.log)"
 	git -C "$bis" checkout -q -f --detach "$base"
 	before=$("$finder" "$bis" base)
 	git -C "$bis" checkout -q -f --detach "${commits[-1]}"
@@ -93,11 +93,11 @@ base_vs_series() {
 	git -C "$bis" checkout -q -f --detach "$base"
 	new=$(comm -13 <(echo "$before") <(echo "$after") | sed '/^$/d')
 	if grep -q "$what failed" <<<"$before$after"; then
-		record FAIL "$gate" "$what did not run; logs: build/logs/check-$what-*.log"
+		record FAIL "$gate" "$what did not run; logs: $logdir/check-$what-*.log"
 	elif [ -z "$new" ]; then
 		record PASS "$gate" "$4"
 	else
-		record FAIL "$gate" "$(echo "$new" | head -n 3 | tr '\n' ';') log: build/logs/check-$what-series.log"
+		record FAIL "$gate" "$(echo "$new" | head -n 3 | tr '\n' ';') log: $logdir/check-$what-series.log"
 	fi
 }
 
@@ -107,7 +107,7 @@ _results_need || exit 2
 base=$(git -C "$KTREE" rev-parse "$BASE_TAG^{commit}")
 mapfile -t commits < <(git -C "$KTREE" rev-list --reverse "$base..HEAD")
 total=${#commits[@]}
-bis=$BUILD/bisect
+bis=$WORK/bisect
 if [ ! -d "$bis" ]; then
 	git -C "$KTREE" worktree prune
 	git -C "$KTREE" worktree add -q --detach "$bis" "$base"
@@ -134,7 +134,7 @@ for d in "${cdirs[@]}"; do
 done
 baseline_ok=1
 if ! "$ROOT/scripts/build.sh" "$bis" bisect-w1 s390x-guest W=1 vmlinux >/dev/null; then
-	record FAIL "base: W=1 build baseline complete" "the base does not build; log: build/logs/build-bisect-w1.log"
+	record FAIL "base: W=1 build baseline complete" "the base does not build; log: ${LOGS#"$ROOT"/}/build-bisect-w1.log"
 	baseline_ok=0
 else
 	# A baseline from a build that skipped some of them would blame the
@@ -148,7 +148,7 @@ else
 		record FAIL "base: W=1 build baseline complete" "compiled $rebuilt of the $dropped objects of ${cdirs[*]}"
 		baseline_ok=0
 	elif ! "$ROOT/scripts/build.sh" "$bis" bisect-w1 s390x-guest C=2 W=1 "${cdirs[@]/%//}" >/dev/null; then
-		record FAIL "base: W=1 build baseline complete" "sparse (C=2) on ${cdirs[*]} failed; log: build/logs/build-bisect-w1.log"
+		record FAIL "base: W=1 build baseline complete" "sparse (C=2) on ${cdirs[*]} failed; log: ${LOGS#"$ROOT"/}/build-bisect-w1.log"
 		baseline_ok=0
 	else
 		cat "$LOGS/build-bisect-w1.log" >>"$LOGS/check-build-base.log"
@@ -205,9 +205,9 @@ for c in "${commits[@]}"; do
 	fi
 	after=$( (cd "$bis" && ./scripts/kernel-doc -none "${files[@]}" 2>&1 >/dev/null) | kdoc_norm | sort -u)
 	before=$(for f in "${files[@]}"; do
-		git -C "$KTREE" show "$c~1:$f" >"$BUILD/kdoc-base.tmp" 2>/dev/null || continue
-		(cd "$bis" && ./scripts/kernel-doc -none "$BUILD/kdoc-base.tmp" 2>&1 >/dev/null) |
-			sed -E "s|$BUILD/kdoc-base.tmp|$f|" | kdoc_norm
+		git -C "$KTREE" show "$c~1:$f" >"$WORK/kdoc-base.tmp" 2>/dev/null || continue
+		(cd "$bis" && ./scripts/kernel-doc -none "$WORK/kdoc-base.tmp" 2>&1 >/dev/null) |
+			sed -E "s|$WORK/kdoc-base.tmp|$f|" | kdoc_norm
 	done | sort -u)
 	newdoc=$(comm -13 <(echo "$before") <(echo "$after") | sed '/^$/d')
 	if [ -z "$newdoc" ]; then
@@ -216,7 +216,7 @@ for c in "${commits[@]}"; do
 		record FAIL "$tag: kernel-doc adds no warning" "$(echo "$newdoc" | head -n 3 | tr '\n' ';')"
 	fi
 done
-rm -f "$BUILD/kdoc-base.tmp"
+rm -f "$WORK/kdoc-base.tmp"
 git -C "$bis" checkout -q -f --detach "$base"
 
 # Whole series: coccicheck on the directories of the .c files it touches
@@ -246,7 +246,7 @@ say "==> x86_64 build of drivers/vfio and samples/vfio-mdev"
 if "$ROOT/scripts/boot.sh" kernel check-x86 series W=1 drivers/vfio/ samples/vfio-mdev/ >/dev/null; then
 	record PASS "series: x86_64 build of drivers/vfio and samples/vfio-mdev (W=1)"
 else
-	record FAIL "series: x86_64 build of drivers/vfio and samples/vfio-mdev (W=1)" "log: build/logs/build-series-x86-debug.log"
+	record FAIL "series: x86_64 build of drivers/vfio and samples/vfio-mdev (W=1)" "log: ${LOGS#"$ROOT"/}/build-series-x86-debug.log"
 fi
 
 # Whole series: the documents it touches build with no new Sphinx warning.

@@ -5,8 +5,9 @@
 # (expect_all); one that never comes is a FAIL with its name. Ends with
 # "N passed, N failed, N skipped" and exits non-zero on any failure.
 #   TREE=base  run only the guest tests, on the unpatched base kernel
-# Results: build/logs/check/results.tsv (every result), build/results/check.md
-# (the summary; `make results` publishes it into README.md).
+# Results: build/$BASE/logs/check/results.tsv (every result),
+# build/$BASE/results/check.md (the summary; `make results` publishes it into
+# README.md).
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 . "$ROOT/scripts/results.sh"
 
@@ -84,11 +85,11 @@ guest_run() {
 # guest_build PROFILE TREE LABEL: build what the profile boots, or record
 # the run's results as failed (so they are not just missing).
 guest_build() {
-	local r
+	local r logdir=${LOGS#"$ROOT"/}
 	boot build "$1" "$2" >/dev/null && return 0
 	for r in "${RUN_RESULTS[@]}"; do
 		# shellcheck disable=SC2059
-		record FAIL "$(printf "$r" "$3")" "the $1 kernel or its guest userspace did not build: build/logs/build-$2-*.log, build/logs/guest-$2-*.log*"
+		record FAIL "$(printf "$r" "$3")" "the $1 kernel or its guest userspace did not build: $logdir/build-$2-*.log, $logdir/guest-$2-*.log*"
 	done
 	return 1
 }
@@ -151,13 +152,13 @@ main() {
 	if step "rig unit tests" "$LOGS/check-rig-tests.log" "$ROOT/tests/run"; then
 		record PASS "rig: unit tests" "$(tail -n1 "$LOGS/check-rig-tests.log")"
 	else
-		record FAIL "rig: unit tests" "log: build/logs/check-rig-tests.log"
+		record FAIL "rig: unit tests" "log: ${LOGS#"$ROOT"/}/check-rig-tests.log"
 	fi
 	"$ROOT/scripts/deps.sh"
 	# The client run's userland (Debian's s390x QEMU, mdevctl, s390-tools):
 	# a download that fails fails that run's build, not the whole check.
 	if ! "$ROOT/scripts/deps.sh" client >"$LOGS/check-deps-client.log" 2>&1; then
-		say "scripts/deps.sh client failed (log: build/logs/check-deps-client.log); the client run will fail to build"
+		say "scripts/deps.sh client failed (log: ${LOGS#"$ROOT"/}/check-deps-client.log); the client run will fail to build"
 	fi
 
 	if [ "$want" = series ]; then
@@ -165,7 +166,7 @@ main() {
 		if step "series applies to the base (git am)" "$LOGS/check-tree.log" "$ROOT/scripts/tree.sh"; then
 			record PASS "series applies to the base (git am)"
 		else
-			record FAIL "series applies to the base (git am)" "log: build/logs/check-tree.log"
+			record FAIL "series applies to the base (git am)" "log: ${LOGS#"$ROOT"/}/check-tree.log"
 			finish
 		fi
 	else

@@ -8,5 +8,5 @@ t0=$(date +%s)
 log=$LOGS/demo.log
 say "==> boot the patched kernel, pass subchannel 0.0.0000 through vfio-ccw (log: ${log#"$ROOT"/})"
 "$ROOT/scripts/boot.sh" run demo series "$log" || die "the demo failed: see $log"
-python3 "$ROOT/scripts/results.py" demo "$log"
+RESULTS=$RESULTS KTREE=$KTREE python3 "$ROOT/scripts/results.py" demo "$log"
 say "demo done in $(($(date +%s) - t0)) s; logs in ${LOGS#"$ROOT"/}/, result in ${RESULTS#"$ROOT"/}/demo.md ('make results' puts it into README.md)"

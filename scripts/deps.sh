@@ -103,11 +103,19 @@ for n in "${NEEDS[@]}"; do
 	esac || missing+=("$pkg")
 done
 
-# The base package: exactly the version BASE pins, not the newest the
-# archive serves (the archive moves; a newer one is a different tree).
+# The base package of the selected base only: exactly the version its pin
+# bases/$BASE pins, not the newest the archive serves (the archive moves; a
+# newer one is a different tree). Each base is its own package
+# (linux-source-6.1, linux-source-6.12, ...): they install side by side.
+pin=bases/$BASE
 base_pkg=$(base_field DEBIAN_PACKAGE) base_ver=$(base_field DEBIAN_VERSION)
+[ -n "$base_pkg" ] && [ -n "$base_ver" ] || die "$pin names no DEBIAN_PACKAGE or DEBIAN_VERSION"
 have_ver=$(dpkg-query -W -f='${db:Status-Abbrev} ${Version}' "$base_pkg" 2>/dev/null | sed -n 's/^ii *//p' || true)
-[ "$have_ver" = "$base_ver" ] || missing+=("$base_pkg=$base_ver")
+why=
+if [ "$have_ver" != "$base_ver" ]; then
+	missing+=("$base_pkg=$base_ver")
+	why=" ($base_pkg $base_ver is the base of BASE=$BASE, pinned by $pin; installed: ${have_ver:-none})"
+fi
 
 # busybox-static for the s390x guest and for the x86_64 (mtty) guest.
 host_arch=$(dpkg --print-architecture)
@@ -120,9 +128,9 @@ done
 if [ ${#missing[@]} -eq 0 ] && [ ${#bb_missing[@]} -eq 0 ]; then
 	exit 0
 fi
-[ "${1:-install}" = check ] && die "missing packages: ${missing[*]} ${bb_missing[*]/#/busybox-static:} (run scripts/deps.sh as root)"
+[ "${1:-install}" = check ] && die "missing packages: ${missing[*]} ${bb_missing[*]/#/busybox-static:}$why (run scripts/deps.sh as root)"
 [ "$(id -u)" -eq 0 ] || [ ${#missing[@]} -eq 0 ] ||
-	die "missing packages: ${missing[*]}; run as root: apt-get install ${missing[*]}"
+	die "missing packages: ${missing[*]}$why; run as root: apt-get install ${missing[*]}"
 
 log=$LOGS/deps.log
 if [ ${#missing[@]} -ne 0 ]; then
@@ -132,9 +140,9 @@ if [ ${#missing[@]} -ne 0 ]; then
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 			--allow-downgrades ${missing[*]}" || {
 		if ! apt-cache madison "$base_pkg" 2>/dev/null | awk -v v="$base_ver" '$3 == v { f = 1 } END { exit !f }'; then
-			say "the archive no longer serves $base_pkg $base_ver, which BASE pins; it has:"
+			say "the archive no longer serves $base_pkg $base_ver, which $pin pins; it has:"
 			apt-cache madison "$base_pkg" | sed 's/^/    /' >&2
-			die "pin BASE to a version listed above (DEBIAN_VERSION, KERNEL_VERSION, TARBALL_SHA256, BASE_COMMIT; then check the series applies), or install $base_pkg $base_ver from elsewhere (see $log)"
+			die "pin $pin to a version listed above (DEBIAN_VERSION, KERNEL_VERSION, TARBALL_SHA256, BASE_COMMIT; then check the series applies), or install $base_pkg $base_ver from elsewhere (see $log)"
 		fi
 		die "could not install: ${missing[*]} (see $log)"
 	}

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Write patches/ from build/linux's commits since the base: git format-patch
-# output (with each commit's git notes below its `---`: how it was tested)
-# and a cover letter (text from docs/cover-letter.txt, Cc list from
-# get_maintainer.pl, shortlog, diffstat, base-commit) and a quilt series file.
-# The new series is checked to rebuild the work tree's exact tree from the
-# base before it replaces patches/; a failed step leaves patches/ untouched.
+# Write patches/$BASE/ from build/$BASE/linux's commits since the base: git
+# format-patch output (with each commit's git notes below its `---`: how it
+# was tested) and a cover letter (text from docs/cover-letter.txt, Cc list
+# from get_maintainer.pl, shortlog, diffstat, base-commit) and a quilt series
+# file. The new series is checked to rebuild the work tree's exact tree from
+# the base before it replaces patches/$BASE/; a failed step leaves it untouched.
 . "$(dirname "$0")/lib.sh"
+pdir=${PATCHES#"$ROOT"/} # patches/$BASE, for messages
 
 [ -d "$KTREE/.git" ] || die "no work tree at $KTREE: run 'make tree' first"
 [ -z "$(git -C "$KTREE" status --porcelain --untracked-files=no)" ] ||
@@ -16,7 +17,7 @@ n=$(git -C "$KTREE" rev-list --count "$base..HEAD")
 cover=$ROOT/docs/cover-letter.txt
 [ -f "$cover" ] || die "no $cover (first line: subject; then the cover letter body)"
 
-tmp=$BUILD/export.new
+tmp=$WORK/export.new
 rm -rf "$tmp"
 mkdir -p "$tmp"
 # The newest entry of the cover letter's changelog ("v2: ...") is the version.
@@ -57,19 +58,19 @@ export GIT_INDEX_FILE=$idx
 git -C "$KTREE" read-tree "$base"
 while read -r p; do
 	git -C "$KTREE" apply --cached "$tmp/$p" 2>"$LOGS/export-check.log" ||
-		{ rm -f "$idx"; die "exported $p does not apply to the base plus its predecessors (see $LOGS/export-check.log); patches/ untouched"; }
+		{ rm -f "$idx"; die "exported $p does not apply to the base plus its predecessors (see $LOGS/export-check.log); $pdir/ untouched"; }
 done <"$tmp/series"
 got=$(git -C "$KTREE" write-tree)
 rm -f "$idx"
 unset GIT_INDEX_FILE
 [ "$got" = "$(git -C "$KTREE" rev-parse 'HEAD^{tree}')" ] ||
-	die "the exported series does not reproduce HEAD's tree; patches/ untouched"
+	die "the exported series does not reproduce HEAD's tree; $pdir/ untouched"
 
-rm -rf "$ROOT/patches.old"
-[ -d "$ROOT/patches" ] && mv "$ROOT/patches" "$ROOT/patches.old"
-mv "$tmp" "$ROOT/patches"
-rm -rf "$ROOT/patches.old"
-# The work tree now matches patches/: record it so 'make tree' keeps it.
-sum=$( (cd "$ROOT/patches" && mapfile -t s <series && cat series "${s[@]}") | sha256sum | cut -d' ' -f1)
+rm -rf "$PATCHES.old"
+[ -d "$PATCHES" ] && mv "$PATCHES" "$PATCHES.old"
+mv "$tmp" "$PATCHES"
+rm -rf "$PATCHES.old"
+# The work tree now matches patches/$BASE/: record it so 'make tree' keeps it.
+sum=$( (cd "$PATCHES" && mapfile -t s <series && cat series "${s[@]}") | sha256sum | cut -d' ' -f1)
 echo "$sum $(git -C "$KTREE" rev-parse HEAD)" >"$KTREE/.git/rig-applied"
-say "export: $n patches + cover letter written to patches/"
+say "export: $n patches + cover letter written to $pdir/"

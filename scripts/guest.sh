@@ -5,7 +5,8 @@
 #            .config says the architecture (s390x or x86_64)
 #   OUT_DIR  gets the guest programs, the selftests and initrd.gz
 #   GUEST_USERLAND=client  also packs nested QEMU, mdevctl and lscss
-# The selftests come from build/linux (the series); they run on any kernel.
+# The selftests come from build/$BASE/linux (the series); they run on any
+# kernel.
 # s390x gets the vfio-ccw programs of guest/*.c; x86_64 gets the mtty sample
 # module instead, for the mdev lifecycle tests.
 . "$(dirname "$0")/lib.sh"

@@ -9,7 +9,7 @@ want=${TREE:-series} runs=${STRESS_RUNS:-30}
 "$ROOT/scripts/deps.sh"
 "$ROOT/scripts/tree.sh"
 "$ROOT/scripts/boot.sh" build kcsan "$want" >/dev/null ||
-	die "the KCSAN kernel or its guest did not build (build/logs/build-$want-kcsan.log)"
+	die "the KCSAN kernel or its guest did not build (${LOGS#"$ROOT"/}/build-$want-kcsan.log)"
 t0=$(date +%s)
 declare -A pid=()
 for p in kcsan kcsan-stress; do

@@ -4,12 +4,28 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=$ROOT/build
-LOGS=$BUILD/logs
-RESULTS=$BUILD/results     # what runs measured; `make results` publishes it
-KTREE=$BUILD/linux           # base + series, one commit per patch
-KBASE=$BUILD/linux-base # worktree of the base commit
-OUT=$BUILD/out              # O= build dirs, one per tree x config
+
+ts() { date +%H:%M:%S; }
+say() { printf '[%s] %s\n' "$(ts)" "$*" >&2; }
+die() { printf '[%s] ERROR: %s\n' "$(ts)" "$*" >&2; exit 1; }
+
+# The base: which pin (bases/$BASE) and which series (patches/$BASE) a run
+# is about. `make BASE=6.12 ...` or BASE=6.12 in the environment; this is
+# the one place that names the default.
+export BASE=${BASE:-6.1}
+BASES=$(cd "$ROOT/bases" && printf '%s\n' * | sort -V | paste -sd' ')
+if [[ $BASE == */* || $BASE == .* ]] || [ ! -f "$ROOT/bases/$BASE" ]; then
+	die "BASE=$BASE: no pin bases/$BASE (bases: $BASES)"
+fi
+PATCHES=$ROOT/patches/$BASE # the series of this base: quilt series file + patches
+BUILD=$ROOT/build           # shared by every base: ccache, dl (downloads), the build lock
+WORK=$BUILD/$BASE           # everything made from this base
+LOGS=$WORK/logs
+RESULTS=$WORK/results       # what runs measured; `make results` publishes it
+KTREE=$WORK/linux           # base + series, one commit per patch
+KBASE=$WORK/linux-base      # worktree of the base commit
+OUT=$WORK/out               # O= build dirs, one per tree x config
+GUEST=$WORK/guest           # guest userspace + initramfs, one per kernel build
 BASE_TAG=base
 mkdir -p "$LOGS" "$RESULTS"
 
@@ -18,6 +34,13 @@ CROSS=s390x-linux-gnu-
 if command -v ccache >/dev/null 2>&1; then
 	export CCACHE_DIR=${CCACHE_DIR:-$BUILD/ccache}
 	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+	# Paths under build/ reach the compiler relative to the build dir
+	# (O=build/BASE/out/NAME, source ../../linux/...), so a hit does not
+	# depend on where the checkout or the base's dir is. ccache does not
+	# rewrite the kernel's -fmacro-prefix-map=<abs srctree>/=: build.sh
+	# adds the relative one, or __FILE__ would keep "../../linux/".
+	# CCACHE_BASEDIR= (empty) switches this off.
+	export CCACHE_BASEDIR=${CCACHE_BASEDIR-$BUILD}
 	KCC="ccache ${CROSS}gcc"
 	KCC_X86="ccache gcc"
 else
@@ -25,10 +48,6 @@ else
 	KCC_X86="gcc"
 fi
 JOBS=${JOBS:-$(($(nproc) + 1))}
-
-ts() { date +%H:%M:%S; }
-say() { printf '[%s] %s\n' "$(ts)" "$*" >&2; }
-die() { printf '[%s] ERROR: %s\n' "$(ts)" "$*" >&2; exit 1; }
 
 # step NAME LOG CMD...: run CMD with all output in LOG, print progress
 # (elapsed time every 30 s) and, on failure, the tail of LOG.
@@ -60,5 +79,5 @@ step() {
 	say "    done: $name in $(($(date +%s) - start)) s"
 }
 
-# Read KEY=VALUE from the BASE file.
-base_field() { sed -n "s/^$1=//p" "$ROOT/BASE"; }
+# Read KEY=VALUE from the pin of this base (bases/$BASE).
+base_field() { sed -n "s/^$1=//p" "$ROOT/bases/$BASE"; }

@@ -7,10 +7,11 @@
 
 A profile names the kernel it boots by its build (`build`: configs/ fragments,
 make targets and the image they produce), so profiles that boot the same
-kernel share one build dir (build/out/<tree>-<build>); `userland` names extra
-programs for its initramfs (build/guest/<tree>-<build>[-<userland>]). demo, check, stress and
-bench boot by profile name (scripts/boot.sh); scripts/qemu-run.py reads the
-QEMU side (machine, devices, vCPUs, memory, timeout, icount) from here too.
+kernel share one build dir (build/<base>/out/<tree>-<build>); `userland`
+names extra programs for its initramfs (build/<base>/guest/<tree>-<build>
+[-<userland>]). demo, check, stress and bench boot by profile name
+(scripts/boot.sh); scripts/qemu-run.py reads the QEMU side (machine,
+devices, vCPUs, memory, timeout, icount) from here too.
 
 To add a profile: add an entry to PROFILES (and a build to BUILDS if it needs
 a kernel of its own); nothing else names devices, vCPUs, memory or images.

@@ -8,7 +8,8 @@
 # Each boot is one host thread (TCG, thread=single), so the two run side by
 # side on two cores. The series' run must pass; the base's result is
 # reported, not judged: the base is what the series fixes. The comparison
-# (scripts/reliability.py) goes to build/results/PROFILE.md and the console.
+# (scripts/reliability.py) goes to build/$BASE/results/PROFILE.md and the
+# console.
 . "$(dirname "$0")/lib.sh"
 [ $# -ge 1 ] || die "usage: side.sh PROFILE [KERNEL_ARGS]"
 profile=$1 args=${2:-}
@@ -22,7 +23,7 @@ python3 "$ROOT/scripts/profiles.py" get "$profile" run >/dev/null ||
 for t in $trees; do
 	case $t in series | base) ;; *) die "TREES: '$t' is neither series nor base" ;; esac
 	"$ROOT/scripts/boot.sh" build "$profile" "$t" >/dev/null ||
-		die "the $profile kernel or guest of the $t tree did not build (build/logs/build-$t-*.log)"
+		die "the $profile kernel or guest of the $t tree did not build (${LOGS#"$ROOT"/}/build-$t-*.log)"
 done
 
 t0=$(date +%s)

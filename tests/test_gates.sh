@@ -244,5 +244,98 @@ ok "no 'cmd; rc=\$?' under set -e in the rig's scripts" $? "$hits"
 flock -n "$T/held.lock" true
 ok "a step's progress ticker does not outlive it (a lock it inherited is free at once)" $?
 
+# --- bases: BASE picks the pin, the series and the work dirs ---
+# (each in a bash of its own: lib.sh exits on an unknown base)
+bases=$(cd "$ROOT/bases" && printf '%s\n' * | sort -V | paste -sd' ')
+for bad in nope ../bases/6.1 .; do
+	rc=0
+	out=$(cd "$T" && BASE=$bad bash -c '. "$1/scripts/lib.sh"; echo reached' _ "$ROOT" 2>&1) || rc=$?
+	[ "$rc" -ne 0 ] && ! grep -q reached <<<"$out" &&
+		grep -qF "ERROR: BASE=$bad: no pin bases/$bad (bases: $bases)" <<<"$out" &&
+		{ [ "$bad" != nope ] || [ ! -e "$ROOT/build/nope" ]; }
+	ok "an unknown BASE=$bad stops at once, naming the bases there are ($bases)" $? "rc=$rc: $out"
+done
+[[ " $bases " == *" 6.1 "* && " $bases " == *" 6.12 "* ]]
+ok "the bases 6.1 and 6.12 are pinned (bases/)" $? "$bases"
+
+paths() { # paths BASE-OR-UNSET: what lib.sh makes of it
+	(
+		unset CCACHE_DIR CCACHE_BASEDIR
+		if [ "$1" = unset ]; then unset BASE; else export BASE=$1; fi
+		# shellcheck source=../scripts/lib.sh
+		. "$ROOT/scripts/lib.sh"
+		echo "$BASE|$PATCHES|$KTREE|$KBASE|$OUT|$GUEST|$LOGS|$RESULTS|$BUILD|$(base_field DEBIAN_PACKAGE)|${CCACHE_DIR:-no ccache}"
+	) 2>&1
+}
+cc=no\ ccache
+command -v ccache >/dev/null 2>&1 && cc=$ROOT/build/ccache
+B=$ROOT/build
+want() { echo "$1|$ROOT/patches/$1|$B/$1/linux|$B/$1/linux-base|$B/$1/out|$B/$1/guest|$B/$1/logs|$B/$1/results|$B|linux-source-$1|$cc"; }
+got=$(paths 6.12)
+[ "$got" = "$(want 6.12)" ]
+ok "BASE=6.12: PATCHES, KTREE, KBASE, OUT, GUEST, LOGS, RESULTS and the pin follow it; ccache stays shared" $? "$got"
+got=$(paths unset)
+[ "$got" = "$(want 6.1)" ] && [ "$(paths '')" = "$(want 6.1)" ]
+ok "no BASE (or an empty one, as the Makefile exports it): the default 6.1" $? "$got"
+got=$(BASE=6.12 bash -c '. "$1/scripts/lib.sh"; bash -c "echo \$BASE"' _ "$ROOT" 2>&1)
+[ "$got" = 6.12 ]
+ok "lib.sh exports BASE to the scripts it runs" $? "$got"
+
+# An incomplete pin (6.12's: TARBALL_SHA256 and BASE_COMMIT to be pinned once
+# measured) is said, and its sha256 check skipped with the measured value; a
+# missing package is named. In a copy of the rig, so that neither what this
+# machine has installed nor its build/ matters.
+mkdir -p "$T/rig"
+cp -r "$ROOT/scripts" "$ROOT/bases" "$T/rig/"
+sed "s|^TARBALL=.*|TARBALL=$T/absent.tar.xz|" "$ROOT/bases/6.12" >"$T/rig/bases/6.12"
+rc=0
+out=$(BASE=6.12 "$T/rig/scripts/base.sh" 2>&1) || rc=$?
+[ "$rc" -ne 0 ] && grep -q 'the pin bases/6.12 is incomplete: TARBALL_SHA256 BASE_COMMIT empty' <<<"$out" &&
+	grep -qF "$T/absent.tar.xz not found: BASE=6.12 needs linux-source-6.12 6.12.117-1~deb12u1 installed" <<<"$out"
+ok "BASE=6.12 without its tarball: the pin is said incomplete, the missing package named" $? "rc=$rc: $out"
+printf 'x\n' | xz >"$T/absent.tar.xz"
+sha=$(sha256sum "$T/absent.tar.xz" | cut -d' ' -f1)
+sed -i 's/^DEBIAN_PACKAGE=.*/DEBIAN_PACKAGE=rig-test-no-such-package/' "$T/rig/bases/6.12"
+rc=0
+out=$(BASE=6.12 "$T/rig/scripts/base.sh" 2>&1) || rc=$?
+[ "$rc" -ne 0 ] && grep -q "bases/6.12: TARBALL_SHA256 not pinned; $T/absent.tar.xz has sha256 $sha" <<<"$out" &&
+	! grep -q 'sha256 of' <<<"$out" && grep -q 'package rig-test-no-such-package is none, bases/6.12 pins' <<<"$out"
+ok "an empty TARBALL_SHA256: not checked, the measured sha256 said; the other checks still run" $? "rc=$rc: $out"
+
+# --- range-diff.sh: the series of a revision, by base, old layout too ---
+R=$T/history
+git init -q "$R"
+gi() { git -C "$R" -c user.name=t -c user.email=t@t "$@" >/dev/null; }
+mkdir -p "$R/patches"
+printf 'DEBIAN_PACKAGE=linux-source-6.1\n' >"$R/BASE"
+printf '0001-a.patch\n' >"$R/patches/series"
+gi add -A && gi commit -q -m old && gi tag old
+printf 'DEBIAN_PACKAGE=linux-source-5.10\n' >"$R/BASE"
+gi commit -q -am other && gi tag other
+gi rm -q -r patches BASE
+mkdir -p "$R/patches/6.1"
+printf '0001-a.patch\n' >"$R/patches/6.1/series"
+gi add -A && gi commit -q -m new && gi tag new
+sd() { # sd BASE REV -> "dir" or "FAIL: message"
+	(
+		export BASE=$1 RANGE_DIFF_LIB=1
+		# shellcheck source=../scripts/range-diff.sh
+		. "$ROOT/scripts/range-diff.sh"
+		series_dir "$R" "$2" 2>"$T/sd.err" || echo "FAIL: $(cat "$T/sd.err")"
+	)
+}
+[ "$(sd 6.1 new)" = patches/6.1 ] && [ "$(sd 6.1 old)" = patches ]
+ok "range-diff: patches/6.1/series, or an old revision's patches/series (FROM=<old rev>)" $? "$(sd 6.1 new) $(sd 6.1 old)"
+out="$(sd 6.12 old) / $(sd 6.1 other) / $(sd 6.12 new)"
+[ "$(grep -o 'FAIL:' <<<"$out" | wc -l)" = 3 ] && grep -q 'series of linux-source-6.1, not of BASE=6.12' <<<"$out" &&
+	grep -q 'no patches/6.12/series (nor patches/series) at new' <<<"$out"
+ok "range-diff: no old patches/series of another base's package, no series at all: refused" $? "$out"
+
+# --- no script names a work dir outside build/BASE/ or the series outside patches/BASE/ ---
+hits=$(grep -nE 'build/(logs|linux|out|results|guest|bisect)\b|"\$ROOT/(patches|BASE)"|\$ROOT/patches/[^$]|"\$BUILD/(logs|linux|out|results|guest|bisect)' \
+	"$ROOT"/scripts/*.sh "$ROOT"/scripts/*.py "$ROOT"/bench/* "$ROOT"/guest/*.sh "$ROOT"/Makefile "$ROOT"/.ci/run || true)
+[ -z "$hits" ]
+ok "no hard-coded build/logs, build/linux, build/out, ... or patches/ path in the rig" $? "$hits"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -100,13 +100,63 @@ class Warnings(unittest.TestCase):
             base = os.path.join(t, "base.txt")
             log = os.path.join(t, "log")
             open(log, "w").write(
-                "/w/build/linux/drivers/s390/cio/css.c:120:5: warning: unused variable 'x'\n"
+                "/w/build/6.1/linux/drivers/s390/cio/css.c:120:5: warning: unused variable 'x'\n"
                 "drivers/s390/virtio/virtio_ccw.c:77:1: warning: no previous prototype for 'f'\n"
                 "fs/ext4/inode.c:1:1: warning: outside\n")
             open(base, "w").write("drivers/s390/cio/css.c: warning: unused variable 'x'\n")
             new = rig_warnings.extract(log, ["drivers/s390/cio/css.c", "drivers/s390/virtio/"])
             self.assertEqual(sorted(new - set(open(base).read().splitlines())),
                              ["drivers/s390/virtio/virtio_ccw.c: warning: no previous prototype for 'f'"])
+
+    def test_relative_paths_of_ccache_basedir(self):
+        """With CCACHE_BASEDIR the compiler reports ../../bisect/drivers/...:
+        the same warning as /abs/build/6.1/bisect/drivers/... (sparse)."""
+        with tempfile.TemporaryDirectory() as t:
+            a, b = os.path.join(t, "a"), os.path.join(t, "b")
+            open(a, "w").write("/w/build/6.1/bisect/drivers/s390/cio/css.c:120:5: warning: unused variable 'x'\n")
+            open(b, "w").write("../../bisect/drivers/s390/cio/css.c:121:5: warning: unused variable 'x'\n")
+            self.assertEqual(rig_warnings.extract(a, ["drivers/s390/cio/"]),
+                             {"drivers/s390/cio/css.c: warning: unused variable 'x'"})
+            self.assertEqual(rig_warnings.extract(a, ["drivers/s390/cio/"]),
+                             rig_warnings.extract(b, ["drivers/s390/cio/"]))
+
+
+class ResultsPublish(unittest.TestCase):
+    """`make results` publishes one base's results into README.md: those of
+    the base its <!-- results-base: B --> marker names, never another's."""
+
+    SCRIPT = os.path.join(ROOT, "scripts", "results.py")
+
+    def run_publish(self, base, results):
+        env = dict(os.environ, BASE=base, RESULTS=results)
+        return subprocess.run([sys.executable, self.SCRIPT, "publish"], env=env,
+                              capture_output=True, text=True)
+
+    def test_readme_names_one_base_that_is_pinned(self):
+        results = load("results_py", self.SCRIPT)
+        base = results.readme_base(open(os.path.join(ROOT, "README.md")).read())
+        self.assertTrue(os.path.isfile(os.path.join(ROOT, "bases", base)), base)
+        with self.assertRaises(SystemExit):
+            results.readme_base("no marker")
+        with self.assertRaises(SystemExit):
+            results.readme_base("<!-- results-base: 6.1 --> <!-- results-base: 6.12 -->")
+
+    def test_other_base_is_refused_and_readme_untouched(self):
+        readme = os.path.join(ROOT, "README.md")
+        before = open(readme).read()
+        with tempfile.TemporaryDirectory() as t:
+            open(os.path.join(t, "demo.md"), "w").write("Last `make` of 6.12\n")
+            p = self.run_publish("6.12", t)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("not publishing the BASE=6.12 results", p.stderr)
+        self.assertEqual(before, open(readme).read())
+
+    def test_no_environment_no_default(self):
+        env = {k: v for k, v in os.environ.items() if k not in ("BASE", "RESULTS", "KTREE")}
+        p = subprocess.run([sys.executable, self.SCRIPT, "publish"], env=env,
+                           capture_output=True, text=True)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("is not set", p.stderr)
 
 
 class BenchReport(unittest.TestCase):
