@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Write patches/$BASE/ from build/$BASE/linux's commits since the base: git
 # format-patch output (with each commit's git notes below its `---`: how it
-# was tested) and a cover letter (text from docs/cover-letter.txt, Cc list
+# was tested) and a cover letter (text from docs/cover-letter/$BASE.txt, Cc list
 # from get_maintainer.pl, shortlog, diffstat, base-commit) and a quilt series
 # file. The new series is checked to rebuild the work tree's exact tree from
 # the base before it replaces patches/$BASE/; a failed step leaves it untouched.
@@ -14,7 +14,7 @@ pdir=${PATCHES#"$ROOT"/} # patches/$BASE, for messages
 base=$(git -C "$KTREE" rev-parse "$BASE_TAG^{commit}")
 n=$(git -C "$KTREE" rev-list --count "$base..HEAD")
 [ "$n" -gt 0 ] || die "no commits on top of the base in $KTREE: nothing to export"
-cover=$ROOT/docs/cover-letter.txt
+cover=$ROOT/docs/cover-letter/$BASE.txt
 [ -f "$cover" ] || die "no $cover (first line: subject; then the cover letter body)"
 
 tmp=$WORK/export.new
