@@ -77,8 +77,10 @@ while out and (out[-1].startswith('#') or not out[-1].strip()):
     out.pop()
 open(p, 'w').write('\n'.join(out) + '\n')
 PY
+	# gc.auto=0: the first commits after the base's ~80k files made git
+	# repack them in the background for minutes, beside the kernel builds.
 	step "commit the base (~1 min)" "$LOGS/base-commit.log" bash -c "
-		cd '$KTREE.tmp' && git init -q -b series &&
+		cd '$KTREE.tmp' && git init -q -b series && git config gc.auto 0 &&
 		git add -A &&
 		GIT_AUTHOR_NAME='$pkg' GIT_AUTHOR_EMAIL='$pkg@packages.debian.org' \
 		GIT_COMMITTER_NAME='$pkg' GIT_COMMITTER_EMAIL='$pkg@packages.debian.org' \

@@ -34,13 +34,24 @@ kmake() {
 		make -C "$src" O="$o" ARCH=$arch CROSS_COMPILE=$cross CC="$cc" HOSTCC="$KCC_X86" -j"$JOBS" "$@"
 }
 
+# Each fragment, then what this base changes in it (configs/$BASE/NAME.config:
+# an option the base lacks or sets otherwise), merged in that order.
 frags=()
 IFS=, read -ra names <<<"$configs"
 for c in "${names[@]}"; do
 	f=$ROOT/configs/$c.config
 	[ -f "$f" ] || die "no config fragment $f"
 	frags+=("$f")
+	[ ! -f "$ROOT/configs/$BASE/$c.config" ] || frags+=("$ROOT/configs/$BASE/$c.config")
 done
+
+# wanted_options: fragment lines in, the last setting of each option out
+# ("# CONFIG_X is not set" as CONFIG_X=n), in first-seen order.
+wanted_options() {
+	sed -E 's/^# (CONFIG_[A-Za-z0-9_]+) is not set$/\1=n/' |
+		awk -F= '/^CONFIG_[A-Za-z0-9_]+=/ { if (!($1 in v)) k[n++] = $1; v[$1] = $0 }
+			END { for (i = 0; i < n; i++) print v[k[i]] }'
+}
 
 # Regenerate .config only when a fragment changed, so builds stay incremental.
 sum=$(cat "${frags[@]}" | sha256sum | cut -d' ' -f1)
@@ -51,7 +62,8 @@ if [ ! -f "$o/.config" ] || [ "$(cat "$o/.fragments.sha256" 2>/dev/null)" != "$s
 		kmake tinyconfig &&
 		cd '$src' && ARCH=$arch scripts/kconfig/merge_config.sh -m -O '$o' '$o/.config' ${frags[*]} &&
 		kmake olddefconfig" || die "configuring $name failed (see $log)"
-	# Every option a fragment asks for must survive Kconfig.
+	# Every option the fragments ask for must survive Kconfig: the last
+	# setting of each, as merge_config.sh merges them ("is not set" is =n).
 	dropped=()
 	while IFS= read -r line; do
 		case $line in
@@ -60,7 +72,7 @@ if [ ! -f "$o/.config" ] || [ "$(cat "$o/.fragments.sha256" 2>/dev/null)" != "$s
 		CONFIG_*=*) grep -qxF "$line" "$o/.config" ||
 			dropped+=("$line (got $(grep -E "^(# )?${line%%=*}[= ]" "$o/.config" || echo 'not in .config'))") ;;
 		esac
-	done < <(cat "${frags[@]}" | sed 's/[[:space:]]*$//')
+	done < <(cat "${frags[@]}" | sed 's/[[:space:]]*$//' | wanted_options)
 	if [ ${#dropped[@]} -ne 0 ]; then
 		rm -f "$o/.config"
 		for d in "${dropped[@]}"; do say "Kconfig dropped: $d"; done

@@ -20,6 +20,12 @@ GUEST_RUNS=("check-rel|s390x %s, fuzz + injected faults + soak|-rel"
 	"check|s390x %s|" "check-kobj|s390x %s, delayed kobject release|-kobj"
 	"check-x86|x86_64 mtty %s|-x86"
 	"client|s390x %s, real clients: nested QEMU, mdevctl, lscss|-client")
+# 6.12 carries the independent fixes so far, not the lifecycle rework the
+# other runs exercise: it is held to the s390x selftests boot (what is not
+# ported yet is in its known issues).
+if [ "$BASE" = 6.12 ]; then
+	GUEST_RUNS=("check|s390x %s|")
+fi
 # The series-wide gates of scripts/check-patches.sh.
 SERIES_GATES=("base: W=1 build baseline complete" "checkpatch: SPDX check works"
 	"checkpatch: reports a known-bad patch" "series: coccicheck adds no report"
@@ -27,11 +33,11 @@ SERIES_GATES=("base: W=1 build baseline complete" "checkpatch: SPDX check works"
 	"series: htmldocs adds no warning" "rig: check-patches.sh ran to the end")
 RUN_RESULTS=("TAP plans complete (%s)" "guest run (%s): no splat, no leak, powered off")
 
-KNOWN_ISSUES=$ROOT/scripts/known-issues.txt
+KNOWN_ISSUES=$ROOT/scripts/known-issues/$BASE.txt
 # boot: scripts/boot.sh (a function, so that tests/ can stand in for it).
 boot() { "$ROOT/scripts/boot.sh" "$@"; }
 
-# known_tests: the tests with an open issue (scripts/known-issues.txt).
+# known_tests: the tests with an open issue (scripts/known-issues/BASE.txt).
 known_tests() { { grep -v '^#' "$KNOWN_ISSUES" || true; } | cut -f1 | sed '/^$/d'; }
 
 # expect_guest LABEL: what one guest run must record.
@@ -109,7 +115,7 @@ known_issues() {
 	while IFS=$'\t' read -r t issue why; do
 		case $t in '#'* | '') continue ;; esac
 		case ${kv[$t]:-none} in
-		PASS) record FAIL "known issue: $t" "listed as known issue #$issue but passes now (run rc=$rc): remove it from scripts/known-issues.txt" ;;
+		PASS) record FAIL "known issue: $t" "listed as known issue #$issue but passes now (run rc=$rc): remove it from ${KNOWN_ISSUES#"$ROOT"/}" ;;
 		FAIL) record SKIP "known issue: $t" "issue #$issue, still failing (log ${klog#"$ROOT"/}): $why" ;;
 		*) record FAIL "known issue: $t" "no result (${kv[$t]:-none}, run rc=$rc): the boot did not run it; log ${klog#"$ROOT"/}" ;;
 		esac
@@ -157,7 +163,8 @@ main() {
 	"$ROOT/scripts/deps.sh"
 	# The client run's userland (Debian's s390x QEMU, mdevctl, s390-tools):
 	# a download that fails fails that run's build, not the whole check.
-	if ! "$ROOT/scripts/deps.sh" client >"$LOGS/check-deps-client.log" 2>&1; then
+	if printf '%s\n' "${GUEST_RUNS[@]}" | grep -q '^client|' &&
+		! "$ROOT/scripts/deps.sh" client >"$LOGS/check-deps-client.log" 2>&1; then
 		say "scripts/deps.sh client failed (log: ${LOGS#"$ROOT"/}/check-deps-client.log); the client run will fail to build"
 	fi
 

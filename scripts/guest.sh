@@ -49,12 +49,19 @@ python3 "$ROOT/scripts/console.py" splat-ere >"$out/splat.ere" ||
 files+=("$out/splat.ere:/rig/splat.ere")
 
 st=${SELFTESTS_SRC:-$KTREE}/tools/testing/selftests
-if [ -d "$st/vfio" ]; then
-	step "cross-compile selftests/vfio" "$log.selftests" \
-		make -C "$st" TARGETS=vfio ARCH=$arch CROSS_COMPILE=$cross \
+# The vfio-ccw selftests: in vfio/ on 6.1; the 6.12 port puts them in
+# drivers/s390x/vfio_ccw/, clear of the vfio/ that later mainline has for
+# vfio-pci.
+target=
+for t in vfio drivers/s390x/vfio_ccw; do
+	[ -f "$st/$t/vfio_ccw_test.c" ] && target=$t
+done
+if [ -n "$target" ]; then
+	step "cross-compile selftests/$target" "$log.selftests" \
+		make -C "$st" TARGETS=$target ARCH=$arch CROSS_COMPILE=$cross \
 			O="$out/kselftest" KHDR_INCLUDES="-isystem $hdr" \
 			LDFLAGS=-static ||
-		die "selftests/vfio do not build (see $log.selftests)"
+		die "selftests/$target do not build (see $log.selftests)"
 	while IFS= read -r b; do
 		files+=("$b:/rig/selftests/$(basename "$b")")
 	done < <(find "$out/kselftest" -type f -perm -u+x -path '*vfio*')

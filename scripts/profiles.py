@@ -64,7 +64,7 @@ PROFILES = {
     # make check's short reliability run: guest/run-reliability.sh
     "check-rel": dict(_CHECK, run="reliability", timeout=1500,
                       append="rig.count=3000 rig.minutes=3"),
-    # the tests scripts/known-issues.txt lists, in a boot of their own
+    # the tests scripts/known-issues/BASE.txt lists, in a boot of their own
     "check-known": dict(_CHECK, timeout=600),
     # the mdev lifecycle tests against the mtty sample on x86_64
     "check-x86": dict(_CHECK, build="x86-debug", devices=0, mem=1024,

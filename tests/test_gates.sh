@@ -281,13 +281,14 @@ got=$(BASE=6.12 bash -c '. "$1/scripts/lib.sh"; bash -c "echo \$BASE"' _ "$ROOT"
 [ "$got" = 6.12 ]
 ok "lib.sh exports BASE to the scripts it runs" $? "$got"
 
-# An incomplete pin (6.12's: TARBALL_SHA256 and BASE_COMMIT to be pinned once
+# An incomplete pin (a new base's TARBALL_SHA256 and BASE_COMMIT, empty until
 # measured) is said, and its sha256 check skipped with the measured value; a
 # missing package is named. In a copy of the rig, so that neither what this
 # machine has installed nor its build/ matters.
 mkdir -p "$T/rig"
 cp -r "$ROOT/scripts" "$ROOT/bases" "$T/rig/"
-sed "s|^TARBALL=.*|TARBALL=$T/absent.tar.xz|" "$ROOT/bases/6.12" >"$T/rig/bases/6.12"
+sed "s|^TARBALL=.*|TARBALL=$T/absent.tar.xz|; s/^TARBALL_SHA256=.*/TARBALL_SHA256=/; s/^BASE_COMMIT=.*/BASE_COMMIT=/" \
+	"$ROOT/bases/6.12" >"$T/rig/bases/6.12"
 rc=0
 out=$(BASE=6.12 "$T/rig/scripts/base.sh" 2>&1) || rc=$?
 [ "$rc" -ne 0 ] && grep -q 'the pin bases/6.12 is incomplete: TARBALL_SHA256 BASE_COMMIT empty' <<<"$out" &&
@@ -336,6 +337,19 @@ hits=$(grep -nE 'build/(logs|linux|out|results|guest|bisect)\b|"\$ROOT/(patches|
 	"$ROOT"/scripts/*.sh "$ROOT"/scripts/*.py "$ROOT"/bench/* "$ROOT"/guest/*.sh "$ROOT"/Makefile "$ROOT"/.ci/run || true)
 [ -z "$hits" ]
 ok "no hard-coded build/logs, build/linux, build/out, ... or patches/ path in the rig" $? "$hits"
+
+# --- config fragments: a base's overlay, the last setting of each option wins ---
+wo=$(bash -c "$(sed -n '/^wanted_options() {/,/^}/p' "$ROOT/scripts/build.sh")
+	printf '%s\n' CONFIG_A=y CONFIG_B=y '# a comment' CONFIG_C=m '# CONFIG_B is not set' CONFIG_A=n CONFIG_D=\"x=y\" | wanted_options")
+[ "$wo" = "$(printf '%s\n' CONFIG_A=n CONFIG_B=n CONFIG_C=m CONFIG_D=x=y)" ]
+ok "build.sh checks the last setting of each option ('is not set' is =n), not every line" $? "$wo"
+bad=()
+for f in "$ROOT"/configs/*/*.config; do
+	b=$(basename "$(dirname "$f")")
+	[ -f "$ROOT/bases/$b" ] && [ -f "$ROOT/configs/$(basename "$f")" ] || bad+=("$f")
+done
+[ ${#bad[@]} -eq 0 ] && [ -f "$ROOT/configs/6.12/s390x-guest.config" ]
+ok "every configs/BASE/NAME.config overlays a fragment configs/NAME.config of a pinned base" $? "${bad[*]}"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
