@@ -17,9 +17,18 @@
 # and exit 0. The base is a tarball without history, so checkpatch cannot
 # look up the commit ids of Fixes: tags (UNKNOWN_COMMIT_ID); such a report is
 # accepted only for an id listed in scripts/upstream-commits.txt.
+#
+# MISSING_FIXES_TAG (a crash report or Cc: stable without Fixes:) is
+# accepted only when MSG, the commit message, has a paragraph beginning
+# "No Fixes: tag:" that says why none can be given.
 checkpatch_verdict() {
-	local log=$1 rc=$2 known=$ROOT/scripts/upstream-commits.txt line id rest='' allowed=0
+	local log=$1 rc=$2 msg=${3:-} known=$ROOT/scripts/upstream-commits.txt line id rest='' allowed=0
 	while IFS= read -r line; do
+		if [[ $line == *WARNING:MISSING_FIXES_TAG:* ]] && [ -n "$msg" ] &&
+			grep -q '^No Fixes: tag: ' "$msg"; then
+			allowed=$((allowed + 1))
+			continue
+		fi
 		if [[ $line =~ UNKNOWN_COMMIT_ID:\ Unknown\ commit\ id\ \'([0-9a-f]{12,40})\' ]]; then
 			id=${BASH_REMATCH[1]}
 			if grep -v '^#' "$known" | awk -v id="$id" 'index($0, id) == 1 { f = 1 } END { exit !f }'; then
@@ -34,7 +43,7 @@ checkpatch_verdict() {
 	elif [ "$rc" -ne 0 ] && [ "$allowed" -eq 0 ]; then
 		printf 'FAIL\tcheckpatch exited %s with no report\n' "$rc"
 	elif [ "$allowed" -gt 0 ]; then
-		printf 'PASS\tclean but %d Fixes: id(s) listed in scripts/upstream-commits.txt\n' "$allowed"
+		printf 'PASS\tclean but %d accepted report(s): Fixes: ids listed in scripts/upstream-commits.txt, or no Fixes: with its reason\n' "$allowed"
 	else
 		printf 'PASS\tclean\n'
 	fi
@@ -195,7 +204,8 @@ for c in "${commits[@]}"; do
 	cp_log=$LOGS/check-checkpatch-$(printf %02d "$n").log
 	rc=0
 	git -C "$KTREE" format-patch -1 --stdout "$c" | checkpatch >"$cp_log" 2>&1 || rc=$?
-	IFS=$'\t' read -r verdict detail < <(checkpatch_verdict "$cp_log" "$rc")
+	git -C "$KTREE" log -1 --format=%B "$c" >"$cp_log.msg"
+	IFS=$'\t' read -r verdict detail < <(checkpatch_verdict "$cp_log" "$rc" "$cp_log.msg")
 	record "$verdict" "$tag: checkpatch --strict" "$detail; log ${cp_log#"$ROOT"/}"
 
 	mapfile -t files < <(git -C "$KTREE" diff-tree --no-commit-id --name-only -r --diff-filter=AM "$c" -- '*.c' '*.h' | grep -v '^tools/' || true)

@@ -20,9 +20,9 @@ GUEST_RUNS=("check-rel|s390x %s, fuzz + injected faults + soak|-rel"
 	"check|s390x %s|" "check-kobj|s390x %s, delayed kobject release|-kobj"
 	"check-x86|x86_64 mtty %s|-x86"
 	"client|s390x %s, real clients: nested QEMU, mdevctl, lscss|-client")
-# 6.12 carries the independent fixes so far, not the lifecycle rework the
-# other runs exercise: it is held to the s390x selftests boot (what fails
-# there for want of unported fixes: README "Bases").
+# 6.12 carries the independent fixes, not the lifecycle rework that the
+# reliability, kobject-release, x86_64 mtty and client runs exercise: it is
+# held to the s390x selftests boot (README "Bases").
 if [ "$BASE" = 6.12 ]; then
 	GUEST_RUNS=("check|s390x %s|")
 fi

@@ -96,14 +96,15 @@ grep -q '^0 passed, 1 failed, 0 skipped$' <<<"$out" && grep -q '^  gate z  (plai
 ok "results: a failure without a splat still ends with the counts (errexit)" $? "$out"
 
 # --- check-patches.sh: checkpatch verdicts, b4-style ---
-cpv() { # cpv OUTPUT RC -> verdict line
+cpv() { # cpv OUTPUT RC [MESSAGE] -> verdict line
 	printf '%s' "$1" >"$T/cp.log"
+	printf '%s' "${3:-}" >"$T/cp.msg"
 	(
 		set -euo pipefail
 		CHECK_PATCHES_LIB=1
 		# shellcheck source=../scripts/check-patches.sh
 		. "$ROOT/scripts/check-patches.sh"
-		checkpatch_verdict "$T/cp.log" "$2"
+		checkpatch_verdict "$T/cp.log" "$2" "$T/cp.msg"
 	)
 }
 [[ $(cpv "" 1) == FAIL* ]]
@@ -117,6 +118,13 @@ known_id=$(grep -v '^#' "$ROOT/scripts/upstream-commits.txt" | head -n1 | cut -c
 ok "checkpatch UNKNOWN_COMMIT_ID for an id in upstream-commits.txt: PASS" $?
 [[ $(cpv "-:9: WARNING:UNKNOWN_COMMIT_ID: Unknown commit id '0123456789ab', maybe rebased or not pulled?"$'\n' 1) == FAIL* ]]
 ok "checkpatch UNKNOWN_COMMIT_ID for an unlisted id: FAIL" $?
+nofix=$'-:20: WARNING:MISSING_FIXES_TAG: The commit message has \'BUG: KASAN: \', perhaps it also needs a \'Fixes:\' tag?\n'
+[[ $(cpv "$nofix" 1 $'s390/x: fix\n\nBUG: KASAN: ...\n') == FAIL* ]]
+ok "checkpatch MISSING_FIXES_TAG without a reason in the message: FAIL" $?
+[[ $(cpv "$nofix" 1 $'s390/x: fix\n\nBUG: KASAN: ...\n\nNo Fixes: tag: the commit could not be named.\n') == PASS* ]]
+ok "checkpatch MISSING_FIXES_TAG with a 'No Fixes: tag:' paragraph: PASS" $?
+[[ $(cpv "$nofix"$'-:30: WARNING:LONG_LINE: line length of 101 exceeds 100 columns\n' 1 $'x\n\nNo Fixes: tag: why.\n') == FAIL* ]]
+ok "checkpatch MISSING_FIXES_TAG with a reason next to another report: FAIL" $?
 [[ $(cpv "Can't locate Foo.pm in @INC"$'\n' 2) == FAIL* ]]
 ok "checkpatch that crashes: FAIL" $?
 
