@@ -113,6 +113,11 @@ base_vs_series() {
 [ "${CHECK_PATCHES_LIB:-0}" = 1 ] && return 0
 _results_need || exit 2
 
+# CHECK_SCOPE=light (scripts/check.sh): checkpatch and kernel-doc per patch
+# and the checkpatch self-checks only; no build, coccicheck or htmldocs.
+light=0
+[ "${CHECK_SCOPE:-full}" = light ] && light=1
+
 base=$(git -C "$KTREE" rev-parse "$BASE_TAG^{commit}")
 mapfile -t commits < <(git -C "$KTREE" rev-list --reverse "$base..HEAD")
 total=${#commits[@]}
@@ -135,34 +140,36 @@ say "warnings count in: ${PREFIXES[*]}"
 # changes; sparse (C=2) over the series' directories gives the baseline.
 # Compiler and kernel-doc warnings only show when a file is compiled: drop
 # the series' objects so a warm build dir still records all of the base's.
-wbase=$LOGS/check-warnings-base.txt
-dropped=0
-for d in "${cdirs[@]}"; do
-	[ -d "$OUT/bisect-w1/$d" ] &&
-		dropped=$((dropped + $(find "$OUT/bisect-w1/$d" -maxdepth 1 -name '*.o' -print -delete | wc -l)))
-done
-baseline_ok=1
-if ! "$ROOT/scripts/build.sh" "$bis" bisect-w1 s390x-guest W=1 vmlinux >/dev/null; then
-	record FAIL "base: W=1 build baseline complete" "the base does not build; log: ${LOGS#"$ROOT"/}/build-bisect-w1.log"
-	baseline_ok=0
-else
-	# A baseline from a build that skipped some of them would blame the
-	# base's own warnings on the first patch that recompiles the file.
-	rebuilt=0
+if [ "$light" = 0 ]; then
+	wbase=$LOGS/check-warnings-base.txt
+	dropped=0
 	for d in "${cdirs[@]}"; do
-		rebuilt=$((rebuilt + $(grep -cE "^  CC +$d/[^/]+\.o\$" "$LOGS/build-bisect-w1.log" || true)))
+		[ -d "$OUT/bisect-w1/$d" ] &&
+			dropped=$((dropped + $(find "$OUT/bisect-w1/$d" -maxdepth 1 -name '*.o' -print -delete | wc -l)))
 	done
-	cp "$LOGS/build-bisect-w1.log" "$LOGS/check-build-base.log"
-	if [ "$rebuilt" -lt "$dropped" ]; then
-		record FAIL "base: W=1 build baseline complete" "compiled $rebuilt of the $dropped objects of ${cdirs[*]}"
-		baseline_ok=0
-	elif ! "$ROOT/scripts/build.sh" "$bis" bisect-w1 s390x-guest C=2 W=1 "${cdirs[@]/%//}" >/dev/null; then
-		record FAIL "base: W=1 build baseline complete" "sparse (C=2) on ${cdirs[*]} failed; log: ${LOGS#"$ROOT"/}/build-bisect-w1.log"
+	baseline_ok=1
+	if ! "$ROOT/scripts/build.sh" "$bis" bisect-w1 s390x-guest W=1 vmlinux >/dev/null; then
+		record FAIL "base: W=1 build baseline complete" "the base does not build; log: ${LOGS#"$ROOT"/}/build-bisect-w1.log"
 		baseline_ok=0
 	else
-		cat "$LOGS/build-bisect-w1.log" >>"$LOGS/check-build-base.log"
-		python3 "$ROOT/scripts/warnings.py" extract "$LOGS/check-build-base.log" "${PREFIXES[@]}" >"$wbase"
-		record PASS "base: W=1 build baseline complete" "$rebuilt objects recompiled, $(wc -l <"$wbase") known warnings in the series' files"
+		# A baseline from a build that skipped some of them would blame the
+		# base's own warnings on the first patch that recompiles the file.
+		rebuilt=0
+		for d in "${cdirs[@]}"; do
+			rebuilt=$((rebuilt + $(grep -cE "^  CC +$d/[^/]+\.o\$" "$LOGS/build-bisect-w1.log" || true)))
+		done
+		cp "$LOGS/build-bisect-w1.log" "$LOGS/check-build-base.log"
+		if [ "$rebuilt" -lt "$dropped" ]; then
+			record FAIL "base: W=1 build baseline complete" "compiled $rebuilt of the $dropped objects of ${cdirs[*]}"
+			baseline_ok=0
+		elif ! "$ROOT/scripts/build.sh" "$bis" bisect-w1 s390x-guest C=2 W=1 "${cdirs[@]/%//}" >/dev/null; then
+			record FAIL "base: W=1 build baseline complete" "sparse (C=2) on ${cdirs[*]} failed; log: ${LOGS#"$ROOT"/}/build-bisect-w1.log"
+			baseline_ok=0
+		else
+			cat "$LOGS/build-bisect-w1.log" >>"$LOGS/check-build-base.log"
+			python3 "$ROOT/scripts/warnings.py" extract "$LOGS/check-build-base.log" "${PREFIXES[@]}" >"$wbase"
+			record PASS "base: W=1 build baseline complete" "$rebuilt objects recompiled, $(wc -l <"$wbase") known warnings in the series' files"
+		fi
 	fi
 fi
 
@@ -184,21 +191,23 @@ for c in "${commits[@]}"; do
 	tag=$(patch_tag "$n" "$total" "$(git -C "$KTREE" log -1 --format=%s "$c")")
 	git -C "$bis" checkout -q -f --detach "$c"
 
-	log=$LOGS/check-build-$(printf %02d "$n").log
-	if "$ROOT/scripts/build.sh" "$bis" bisect-w1 s390x-guest C=1 W=1 vmlinux >/dev/null; then
-		cp "$LOGS/build-bisect-w1.log" "$log"
-		record PASS "$tag: builds (s390x, W=1, sparse)"
-		if [ "$baseline_ok" != 1 ]; then
-			record FAIL "$tag: no new compiler/sparse warning" "no base baseline to compare with"
-		elif new=$(python3 "$ROOT/scripts/warnings.py" new "$wbase" "$log" "${PREFIXES[@]}"); then
-			record PASS "$tag: no new compiler/sparse warning"
+	if [ "$light" = 0 ]; then
+		log=$LOGS/check-build-$(printf %02d "$n").log
+		if "$ROOT/scripts/build.sh" "$bis" bisect-w1 s390x-guest C=1 W=1 vmlinux >/dev/null; then
+			cp "$LOGS/build-bisect-w1.log" "$log"
+			record PASS "$tag: builds (s390x, W=1, sparse)"
+			if [ "$baseline_ok" != 1 ]; then
+				record FAIL "$tag: no new compiler/sparse warning" "no base baseline to compare with"
+			elif new=$(python3 "$ROOT/scripts/warnings.py" new "$wbase" "$log" "${PREFIXES[@]}"); then
+				record PASS "$tag: no new compiler/sparse warning"
+			else
+				record FAIL "$tag: no new compiler/sparse warning" "$(echo "$new" | head -n 3 | tr '\n' ';') log: ${log#"$ROOT"/}"
+			fi
 		else
-			record FAIL "$tag: no new compiler/sparse warning" "$(echo "$new" | head -n 3 | tr '\n' ';') log: ${log#"$ROOT"/}"
+			cp "$LOGS/build-bisect-w1.log" "$log"
+			record FAIL "$tag: builds (s390x, W=1, sparse)" "log: ${log#"$ROOT"/}"
+			record FAIL "$tag: no new compiler/sparse warning" "did not build"
 		fi
-	else
-		cp "$LOGS/build-bisect-w1.log" "$log"
-		record FAIL "$tag: builds (s390x, W=1, sparse)" "log: ${log#"$ROOT"/}"
-		record FAIL "$tag: no new compiler/sparse warning" "did not build"
 	fi
 
 	cp_log=$LOGS/check-checkpatch-$(printf %02d "$n").log
@@ -228,6 +237,8 @@ for c in "${commits[@]}"; do
 done
 rm -f "$WORK/kdoc-base.tmp"
 git -C "$bis" checkout -q -f --detach "$base"
+
+[ "$light" = 1 ] && exit 0
 
 # Whole series: coccicheck on the directories of the .c files it touches
 # (headers are checked through them), base vs patched.

@@ -359,5 +359,41 @@ done
 [ ${#bad[@]} -eq 0 ] && [ -f "$ROOT/configs/6.12/s390x-guest.config" ]
 ok "every configs/BASE/NAME.config overlays a fragment configs/NAME.config of a pinned base" $? "${bad[*]}"
 
+# --- check-bases.sh: one summary over the bases; no base drops out ---
+cat >"$T/check-stub.sh" <<'STUB'
+#!/usr/bin/env bash
+d=$CHECK_BUILD/$BASE/logs/check
+mkdir -p "$d"
+case $BASE in
+good) printf 'PASS\tg1\t\nSKIP\tg2\twhy\n' >"$d/results.tsv" ;;
+bad) printf 'PASS\tg1\t\nFAIL\tg3\tbroken\n' >"$d/results.tsv" && exit 1 ;;
+silent) printf 'PASS\tg1\t\n' >"$d/results.tsv" && exit 4 ;;
+vanish) exit 3 ;;
+esac
+STUB
+chmod +x "$T/check-stub.sh"
+cb() { # cb BASES -> output; status in $T/cb.rc
+	local rc=0 out
+	out=$(CHECK_BASES=$1 CHECK_SH=$T/check-stub.sh CHECK_BUILD=$T/cbuild \
+		"$ROOT/scripts/check-bases.sh" 2>&1) || rc=$?
+	echo "$rc" >"$T/cb.rc"
+	printf '%s\n' "$out"
+}
+out=$(cb "good:full good:light")
+[ "$(cat "$T/cb.rc")" = 0 ] && [ "$(tail -n1 <<<"$out")" = "2 passed, 0 failed, 2 skipped" ]
+ok "check-bases: bases that pass give one summary of all their results, exit 0" $? "$out"
+out=$(cb "good:full bad:light")
+[ "$(cat "$T/cb.rc")" = 1 ] && [ "$(tail -n1 <<<"$out")" = "2 passed, 1 failed, 1 skipped" ] &&
+	grep -q '^  FAIL \[bad\] g3  (broken)$' <<<"$out"
+ok "check-bases: a failing gate of one base fails the whole, named with its base" $? "$out"
+mkdir -p "$T/cbuild/vanish/logs/check" && printf 'PASS\tstale\t\n' >"$T/cbuild/vanish/logs/check/results.tsv"
+out=$(cb "good:full vanish:light")
+[ "$(cat "$T/cb.rc")" = 1 ] && [ "$(tail -n1 <<<"$out")" = "1 passed, 1 failed, 1 skipped" ] &&
+	grep -q '^  FAIL \[vanish\] make check  (exit 3 and no results' <<<"$out"
+ok "check-bases: a base that records nothing (not even its stale results) is a FAIL" $? "$out"
+out=$(cb "silent:light")
+[ "$(cat "$T/cb.rc")" = 1 ] && grep -q '^  FAIL \[silent\] make check  (exit 4 with no failure recorded)$' <<<"$out"
+ok "check-bases: a base that exits non-zero with only passes is a FAIL" $? "$out"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
