@@ -21,7 +21,7 @@
 CHECK_BASES=${CHECK_BASES:-"6.1:full 6.12:light"}
 # (tests/ stand in for these two)
 CHECK_SH=${CHECK_SH:-$ROOT/scripts/check.sh}
-CHECK_BUILD=${CHECK_BUILD:-$ROOT/build}
+CHECK_BUILD=${CHECK_BUILD:-$BUILD} # lib.sh: LOGS=$BUILD/$BASE/logs
 
 declare -A count=([PASS]=0 [FAIL]=0 [SKIP]=0)
 failures=()
