@@ -44,6 +44,8 @@
  * for good, so a loop is cut by setting MIDA on one of its CCWs (a channel
  * program check in QEMU, ignored by vfio-ccw's translation).
  */
+#include <sys/utsname.h>
+
 #include "rig.h"
 
 #define UUID "f022f022-0000-4000-8000-00000000f022"
@@ -606,6 +608,28 @@ static int predict_unpin_warn(void)
 	return n;
 }
 
+/*
+ * Whether vfio-ccw takes an IDAL whatever format the ORB gives its IDAWs.
+ * 6.1 refuses a CCW with IDA with EOPNOTSUPP unless the ORB asks for
+ * Format-2 IDAWs of 4K blocks (c64 set, i2k clear); 6.12 translates
+ * Format-1 and 2K IDALs too (the selftests vfio_ccw.idal_format1 and
+ * idal_format2_2k check it). The chain replay of sanitize() must match the
+ * kernel: a program that 6.12 runs but a 6.1 replay takes as refused keeps
+ * its TIC loops, and QEMU then runs it forever inside SSCH. Set from the
+ * running kernel (newer than 6.1: any format), or by -F for -G elsewhere.
+ */
+static int idal_any_format;
+
+static int kernel_takes_any_idal_format(void)
+{
+	struct utsname u;
+	unsigned int major, minor;
+
+	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return 0;
+	return major > 6 || (major == 6 && minor > 1);
+}
+
 static void generate(uint64_t seed, uint64_t index, int no_nostart)
 {
 	uint32_t r, base, idal_off = IDAL_AREA;
@@ -737,7 +761,7 @@ static void generate(uint64_t seed, uint64_t index, int no_nostart)
 		P.async[P.nasync++] = VFIO_CCW_ASYNC_CMD_CSCH;
 	} else if (r < 32)
 		P.async[P.nasync++] = pct(50) ? 0 : 4 + rnd(1000);
-	sanitize(fmt1, c64 && !i2k);
+	sanitize(fmt1, idal_any_format || (c64 && !i2k));
 	if (!P.cp_refused)
 		P.unpin_unpinned = predict_unpin_warn();
 }
@@ -1391,7 +1415,7 @@ int main(int argc, char **argv)
 
 	rig_prog = "vfio_ccw_fuzz";
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while ((opt = getopt(argc, argv, "S:s:n:i:vxGLVd:")) != -1) {
+	while ((opt = getopt(argc, argv, "S:s:n:i:vxGLVd:F")) != -1) {
 		switch (opt) {
 		case 'S': sch = optarg; break;
 		case 's': seed = strtoull(optarg, NULL, 0); break;
@@ -1403,9 +1427,10 @@ int main(int argc, char **argv)
 		case 'L': any_lpm = 1; break;
 		case 'V': path_varied = 1; break;
 		case 'd': async_delay_ms = atoi(optarg); break;
+		case 'F': idal_any_format = 1; break;
 		default:
 			fail("usage: vfio_ccw_fuzz [-S SCH] [-s SEED] [-n COUNT] [-i INDEX] [-v] [-x] [-L] [-V] "
-			     "[-d MS] [-G]");
+			     "[-d MS] [-G] [-F]");
 		}
 	}
 	if (replay) {
@@ -1414,10 +1439,13 @@ int main(int argc, char **argv)
 	}
 	if (gen_only)
 		return generate_only(seed, replay ? index : 0, count, no_nostart);
+	if (!idal_any_format)
+		idal_any_format = kernel_takes_any_idal_format();
 	printf("1..6\n");
-	printf("# seed=%llu count=%llu%s sch=%s window=%d pages at 0x%llx, hole at 0x%llx\n",
+	printf("# seed=%llu count=%llu%s sch=%s window=%d pages at 0x%llx, hole at 0x%llx%s\n",
 	       (unsigned long long)seed, (unsigned long long)count,
-	       replay ? " (replay)" : "", sch, WIN_PAGES, WIN_IOVA, HOLE_IOVA);
+	       replay ? " (replay)" : "", sch, WIN_PAGES, WIN_IOVA, HOLE_IOVA,
+	       idal_any_format ? ", IDALs of any format" : "");
 	bind_vfio(sch);
 	if (mdev_create(sch, UUID))
 		fail("creating mdev %s on %s", UUID, sch);

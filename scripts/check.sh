@@ -20,11 +20,12 @@ GUEST_RUNS=("check-rel|s390x %s, fuzz + injected faults + soak|-rel"
 	"check|s390x %s|" "check-kobj|s390x %s, delayed kobject release|-kobj"
 	"check-x86|x86_64 mtty %s|-x86"
 	"client|s390x %s, real clients: nested QEMU, mdevctl, lscss|-client")
-# 6.12 boots the s390x selftests, and with delayed kobject releases the
-# mdev and unbind tests (its mdev core fixes); the reliability, x86_64 mtty
-# and client runs are not held to it yet (README "Bases").
+# 6.12 boots the reliability run, the s390x selftests and, with delayed
+# kobject releases, the mdev and unbind tests; the x86_64 mtty and client
+# runs are not held to it yet (README "Bases").
 if [ "$BASE" = 6.12 ]; then
-	GUEST_RUNS=("check|s390x %s|" "check-kobj|s390x %s, delayed kobject release|-kobj")
+	GUEST_RUNS=("check-rel|s390x %s, fuzz + injected faults + soak|-rel"
+		"check|s390x %s|" "check-kobj|s390x %s, delayed kobject release|-kobj")
 fi
 # The series-wide gates of scripts/check-patches.sh.
 SERIES_GATES=("base: W=1 build baseline complete" "checkpatch: SPDX check works"
