@@ -11,13 +11,14 @@
 # (TREES=series for one; FUZZ_SEED, FUZZ_COUNT, STORM_SEEDS=3:4:5,
 # SOAK_MINUTES); kcsan: the data-race kernel. Runs write only under build/;
 # `make results` publishes into README.md (PUBLISH=...; only for the
-# base its Results are of: <!-- results-base: B --> there).
+# base its Results are of: <!-- results-base: B --> there). postings:
+# the upstream postings of docs/postings/BASE/ into build/BASE/postings/.
 SHELL := /bin/bash
 # The base goes to every script in the environment (empty when not given:
 # scripts/lib.sh, the one place with the default, checks it and sets the paths).
 export BASE
 .DEFAULT_GOAL := demo
-.PHONY: demo check test-rig tree export range-diff bench stress fuzz storm fault soak client kcsan results deps clean help
+.PHONY: demo check test-rig tree export range-diff postings bench stress fuzz storm fault soak client kcsan results deps clean help
 
 demo:
 	@scripts/demo.sh
@@ -33,6 +34,8 @@ export:
 	@scripts/export.sh
 range-diff:
 	@scripts/range-diff.sh
+postings:
+	@scripts/postings.sh
 bench:
 	@bench/run.sh
 stress:
@@ -64,4 +67,4 @@ deps:
 clean:
 	rm -rf $(foreach b,$(notdir $(wildcard bases/*)) .,$(addprefix build/$(b)/,out guest logs results))
 help:
-	@sed -n '1,14p' Makefile
+	@sed -n '1,15p' Makefile

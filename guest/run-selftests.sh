@@ -15,8 +15,13 @@ export VFIO_CCW_SCH="$list" VFIO_CCW_CHP_VARY=1 \
 	VFIO_CCW_PLUG_CMD="/rig/host-cmd.sh plug"
 only=${RIG_only:-}
 # No channel subsystem (x86_64): the mdev lifecycle tests run against the
-# mtty sample instead, the only ones that apply.
-if [ ! -d /sys/bus/css ] && [ -d /sys/devices/virtual/mtty/mtty ]; then
+# mtty sample instead, the only ones that apply. Without mtty either, every
+# test would skip and the run would pass having tested nothing: fail it.
+if [ ! -d /sys/bus/css ]; then
+	if [ ! -d /sys/devices/virtual/mtty/mtty ]; then
+		echo "@@RIG-ERROR no channel subsystem and no mtty parent: nothing to test (did insmod of /rig/modules/*.ko fail?)"
+		exit 1
+	fi
 	export VFIO_MDEV_PARENT=/sys/devices/virtual/mtty/mtty VFIO_MDEV_TYPE=mtty-2
 	only=${RIG_only:-mdev}
 fi

@@ -28,12 +28,6 @@ keep_runs() {
 	done
 	GUEST_RUNS=("${kept[@]}")
 }
-# 6.12 boots the reliability run, the s390x selftests and, with delayed
-# kobject releases, the mdev and unbind tests; the x86_64 mtty and client
-# runs are not held to it yet (README "Bases").
-if [ "$BASE" = 6.12 ]; then
-	keep_runs check-rel check check-kobj
-fi
 # The series-wide gates of scripts/check-patches.sh.
 SERIES_GATES=("base: W=1 build baseline complete" "checkpatch: SPDX check works"
 	"checkpatch: reports a known-bad patch" "series: coccicheck adds no report"
@@ -210,6 +204,17 @@ main() {
 			record PASS "rig: check-patches.sh ran to the end"
 		else
 			record FAIL "rig: check-patches.sh ran to the end" "exit $rc; the gates it did not reach are missing below"
+		fi
+		# A base whose series goes upstream (docs/postings/BASE/): each
+		# posting applies onto the base with only what it says it needs.
+		if [ -d "$ROOT/docs/postings/$BASE" ]; then
+			local pg="series: each upstream posting applies with what it needs"
+			expect "$pg"
+			if step "upstream postings" "$LOGS/check-postings.log" "$ROOT/scripts/postings.sh"; then
+				record PASS "$pg" "$(tail -n1 "$LOGS/check-postings.log" | sed 's/^\[[0-9:]*\] //')"
+			else
+				record FAIL "$pg" "$(grep ERROR "$LOGS/check-postings.log" | tail -n1); log: ${LOGS#"$ROOT"/}/check-postings.log"
+			fi
 		fi
 	fi
 

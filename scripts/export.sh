@@ -37,18 +37,8 @@ git -C "$KTREE" -c user.name="$(git -C "$KTREE" log -1 --format=%an HEAD)" \
 cc=$(cd "$KTREE" && printf '%s\n' "$tmp"/0*.patch | grep -v 0000-cover-letter |
 	xargs ./scripts/get_maintainer.pl --no-rolestats --no-git --no-git-fallback \
 		--no-tree 2>/dev/null | sort -u)
-python3 - "$tmp/0000-cover-letter.patch" "$cover" "$cc" <<'PY' || die "could not fill in the cover letter"
-import sys
-path, cover_path, cc = sys.argv[1:4]
-text = open(path).read()
-cover = open(cover_path).read().split("\n", 1)
-subject, body = cover[0].strip(), cover[1].strip("\n") if len(cover) > 1 else ""
-assert "*** SUBJECT HERE ***" in text and "*** BLURB HERE ***" in text
-text = text.replace("*** SUBJECT HERE ***", subject).replace("*** BLURB HERE ***", body)
-head, rest = text.split("\n\n", 1)
-cc_lines = "".join("Cc: %s\n" % c for c in cc.splitlines() if c.strip())
-open(path, "w").write(head + "\n" + cc_lines.rstrip("\n") + "\n\n" + rest if cc_lines else text)
-PY
+python3 "$ROOT/scripts/cover.py" "$tmp/0000-cover-letter.patch" "$cover" "$cc" ||
+	die "could not fill in the cover letter"
 (cd "$tmp" && printf '%s\n' 0*.patch | grep -v 0000-cover-letter >series)
 
 # The series must rebuild HEAD's tree from the base, patch by patch.

@@ -40,6 +40,13 @@ else
 	m=$o/samples/vfio-mdev/mtty.ko
 	[ -f "$m" ] || die "$m not built (build the x86_64 kernel with its modules)"
 	files+=("$m:/rig/modules/mtty.ko")
+	# 6.12 has VFIO_MDEV=m (the samples select it): mtty.ko needs mdev.ko,
+	# which guest/init loads first (it loads the modules in name order).
+	if grep -q '^CONFIG_VFIO_MDEV=m' "$o/.config"; then
+		m=$o/drivers/vfio/mdev/mdev.ko
+		[ -f "$m" ] || die "$m not built (CONFIG_VFIO_MDEV=m)"
+		files+=("$m:/rig/modules/mdev.ko")
+	fi
 fi
 for f in "$ROOT"/guest/*.sh; do files+=("$f:/rig/$(basename "$f")"); done
 # The one list of what a splat is (scripts/console.py), for the guest's
